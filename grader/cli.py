@@ -145,14 +145,38 @@ def serve(host: str, port: int) -> None:
     sys.exit(serve_all(Config.from_env(), host, port))
 
 
-def _register_optional_groups() -> None:
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=str))
+@click.option("--course", "course_slug", default="demo", show_default=True)
+@click.option("--publish/--no-publish", default=False, help="Publish it right away.")
+def import_assignment(path: str, course_slug: str, publish: bool) -> None:
+    """Add (or refresh) the assignment folder PATH in a course."""
+    from assignments.loader import AssignmentError
+    from grader.catalog import upsert_assignment
+    from grader.db import db as database
+    from grader.models import Course
+
+    with _app().app_context():
+        course = database.session.scalar(select(Course).where(Course.slug == course_slug))
+        if course is None:
+            raise click.UsageError(f"no course with slug {course_slug!r}")
+        try:
+            row = upsert_assignment(course, path, source="folder", publish=publish or None)
+        except AssignmentError as error:
+            raise click.ClickException(f"{path}: {error}") from None
+        database.session.commit()
+        click.echo(f"{row.slug}: '{row.title}' in {course_slug} ({'published' if row.published else 'unpublished'})")
+
+
+def _register_package_commands() -> None:
     """Commands owned by the workers and assignments packages."""
     from assignments.commands import assignments as assignments_group, grade
     from workers.commands import sandbox
 
+    assignments_group.add_command(import_assignment)
     main.add_command(grade)
     main.add_command(assignments_group)
     main.add_command(sandbox)
 
 
-_register_optional_groups()
+_register_package_commands()
