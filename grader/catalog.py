@@ -38,7 +38,9 @@ def upsert_assignment(course: Course, folder: Path, *, source: str = "builtin", 
 def _apply_policy_defaults(row: Assignment, policy) -> None:
     """Copy an assignment.toml's [policy] defaults onto a new row."""
     days = getattr(policy, "due_in_days", None)
-    if days is not None:
+    if getattr(policy, "due_at", None) is not None:
+        row.due_at = policy.due_at
+    elif days is not None:
         row.due_at = (utcnow() + timedelta(days=days)).replace(hour=23, minute=59, second=0, microsecond=0)
     for field in ("late_penalty_per_day", "max_per_day", "max_total", "counting", "reveal_hidden"):
         value = getattr(policy, field, None)
