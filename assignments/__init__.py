@@ -1,0 +1,1 @@
+"""Assignments: the check API, the loader, the runner and the built-in assignments."""
