@@ -1,0 +1,1 @@
+"""Celery workers, the sandbox launcher, and the harness that runs inside the sandbox."""

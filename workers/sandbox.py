@@ -1,0 +1,880 @@
+"""Run a submission in a bubblewrap sandbox and call into it: ``SandboxSession``.
+
+The worker starts the harness (``workers/harness.py``) inside bwrap, sends it
+requests over one pipe and reads replies from another (``workers/protocol.py``).
+Every byte that comes back is untrusted: replies are size-capped and parsed
+without pickle, output is kept up to a cap and drained, and every wait has a
+deadline. A limit that trips becomes a :class:`SandboxFailure` with a verdict
+and a message a student can act on. See docs/sandbox.md for the threat model.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import functools
+import os
+import secrets
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from workers import protocol, runtime
+
+VERDICTS = ("time_limit", "memory_limit", "output_limit", "runtime_error", "syntax_error",
+            "import_error", "protocol_error", "internal_error")
+OUTPUT_KILL_FACTOR = 16
+"""Output beyond this many times ``output_kb`` (stdout + stderr) stops the sandbox."""
+HARNESS_FILES = ("harness.py", "protocol.py")
+PIPE_SIZE = 1 << 20
+
+
+class SandboxFailure(Exception):
+    """The sandbox can no longer answer; ``.verdict`` and ``.message`` say why."""
+
+    def __init__(self, verdict: str, message: str):
+        assert verdict in VERDICTS, verdict
+        super().__init__(message)
+        self.verdict = verdict
+        self.message = message
+        self.stdout = ""
+        self.stderr = ""
+
+    def __reduce__(self):
+        return (type(self), (self.verdict, self.message))
+
+
+class StudentCodeError(Exception):
+    """A call into student code raised; the session is still alive."""
+
+    def __init__(self, function: str, type_name: str, message: str, traceback: str):
+        super().__init__(f"{function} raised {message}")
+        self.function = function
+        """What was being called, e.g. ``relu`` or ``TwoLayerNet.loss``."""
+        self.type = type_name
+        """The exception's class name, e.g. ``ValueError``."""
+        self.message = message
+        """The exception's last line, e.g. ``ValueError: shapes do not match``."""
+        self.traceback = traceback
+        """The traceback, paths shortened, without harness frames."""
+
+    def __reduce__(self):
+        return (type(self), (self.function, self.type, self.message, self.traceback))
+
+
+class MissingAttribute(StudentCodeError, AttributeError):
+    """The student's module or object has no such attribute (also an AttributeError)."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Median seconds per call of the student's function and of a baseline, same inputs."""
+
+    student_s: float
+    baseline_s: float
+    ratio: float
+    """student_s / baseline_s: 1.0 means as fast as the baseline."""
+    repeat: int
+
+
+class RemoteObject:
+    """A handle to an object inside the sandbox: attribute reads, writes and calls are proxied.
+
+    Reading an attribute returns its *value* (a copy) when it is data, so
+    ``net.params["W1"] = W`` changes only the copy; assign the attribute
+    instead (``net.params = {...}`` or ``session.setattr(net, "params", ...)``).
+    """
+
+    __slots__ = ("_session", "_ref", "_label")
+
+    def __init__(self, session: "SandboxSession", ref: protocol.Ref, label: str):
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_ref", ref)
+        object.__setattr__(self, "_label", label)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._session.getattr(self, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        self._session.setattr(self, name, value)
+
+    def __call__(self, *args, **kwargs):
+        return self._session._request("call", self._ref.id, None, (list(args), kwargs), self._label)
+
+    def __repr__(self) -> str:
+        return f"<remote {self._ref.cls} {self._label}>"
+
+
+class StudentModule(RemoteObject):
+    """The student's module: ``session.module.relu(x)`` calls ``relu`` in the sandbox."""
+
+    __slots__ = ()
+
+
+class SandboxSession:
+    """One running sandbox for one submission; use it as a context manager."""
+
+    def __init__(self, code: str, limits: SandboxLimits | None = None, *, kind: str = "bwrap",
+                 filename: str = "submission.py"):
+        if kind not in ("bwrap", "none"):
+            raise ValueError(f"sandbox kind must be 'bwrap' or 'none', got {kind!r}")
+        if "/" in filename or not filename.endswith(".py") or filename.startswith("."):
+            raise ValueError(f"filename must be a plain name ending in .py, got {filename!r}")
+        self.code = code
+        self.limits = limits or SandboxLimits()
+        self.kind = kind
+        self.filename = filename
+        self.module = StudentModule(self, protocol.Ref(0, "module"), filename[:-3])
+        self._launch: Launch | None = None
+        self._failure: SandboxFailure | None = None
+        self._busy_s = 0.0
+        self._closed = False
+        self._out = _OutputBuffer(self.limits.output_kb * 1024)
+        self._err = _OutputBuffer(self.limits.output_kb * 1024)
+        self._reader = protocol.MessageReader(self.limits.reply_mb * 1024 * 1024)
+        self.import_s = 0.0
+
+    # -- lifecycle ------------------------------------------------------------
+    def __enter__(self) -> "SandboxSession":
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the sandbox and import the submission (raises SandboxFailure)."""
+        started = time.perf_counter()
+        try:
+            self._launch = launch(self.code, self.filename, self.limits, self.kind)
+        except LaunchError as error:
+            self._fail("internal_error", str(error))
+        finally:
+            self._busy_s += time.perf_counter() - started
+        hello, _ = self._receive("while starting", started_here=True)
+        if hello.get("status") != "hello":
+            self._fail("internal_error", f"the harness did not start properly (got {str(hello)[:100]})")
+        reply, _ = self._receive("while being imported", started_here=True)
+        if reply.get("status") == "failed":
+            self._fail_from_harness(reply, "while being imported")
+        if reply.get("status") != "ready":
+            self._fail("protocol_error", "Your code sent something unexpected to the grader while being imported")
+        self.import_s = float(reply.get("import_s") or 0.0)
+
+    def close(self) -> None:
+        """Stop the sandbox and everything it started; remove its files."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._launch is not None:
+            self._launch.kill()
+            self._drain_output(final=True)
+            self._launch.cleanup()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    # -- the student-facing API -------------------------------------------------
+    def call(self, name: str, *args, **kwargs):
+        """Call the student's module-level function ``name``."""
+        return self._request("call", 0, name, (list(args), kwargs), name)
+
+    def has(self, name: str) -> bool:
+        """Does the student's module define ``name``?"""
+        return bool(self._request("has", 0, name, None, name, f"while looking up {name}"))
+
+    def getattr(self, obj: RemoteObject, name: str):
+        """Read attribute ``name`` of a remote object (data comes back as a copy)."""
+        label = f"{obj._label}.{name}"
+        return self._request("getattr", obj._ref.id, name, None, label)
+
+    def setattr(self, obj: RemoteObject, name: str, value) -> None:
+        """Set attribute ``name`` of a remote object to ``value``."""
+        self._request("setattr", obj._ref.id, name, value, f"{obj._label}.{name}")
+
+    def time_call(self, name, args, *, baseline: str, repeat: int = 5, kwargs: dict | None = None) -> Timing:
+        """Time the student's ``name(*args)`` against a baseline workload on the same inputs.
+
+        ``args`` is sent once; before each timed run the harness makes a fresh
+        copy, so neither side can reuse a result. The worker measures each
+        run's round trip itself. ``baseline`` names a workload of the harness
+        (``maximum``, ``relu_grad``, ``matmul``, ``mlp_forward``, ``copy``, ``none``).
+        """
+        target, name, label = (name._ref.id, None, name._label) if isinstance(name, RemoteObject) else (0, name, name)
+        self._request("stage", 0, None, (list(args), kwargs or {}), label)
+        runs = {"student": [], "baseline": []}
+        for index in range(repeat + 1):  # the first round warms caches and is discarded
+            for which in ("student", "baseline"):
+                self._request("prepare", 0, None, None, label)
+                extra = {"baseline": baseline} if which == "baseline" else {}
+                started = time.perf_counter()
+                self._request("run", target, name, None, label if which == "student" else f"{label} (timing baseline)", **extra)
+                if index:
+                    runs[which].append(time.perf_counter() - started)
+        student, base = statistics.median(runs["student"]), statistics.median(runs["baseline"])
+        return Timing(student, base, student / max(base, 1e-9), repeat)
+
+    @property
+    def stdout(self) -> str:
+        """What the submission printed (up to ``output_kb``, with a note of what was cut)."""
+        self._drain_output()
+        return self._out.text()
+
+    @property
+    def stderr(self) -> str:
+        self._drain_output()
+        return self._err.text()
+
+    @property
+    def execution_time(self) -> float:
+        """Seconds the sandbox spent working for the submission (start, import, calls)."""
+        return self._busy_s
+
+    @property
+    def failure(self) -> SandboxFailure | None:
+        """The failure that ended this session, if any."""
+        return self._failure
+
+    # -- the wire ---------------------------------------------------------------
+    def _request(self, op: str, target: int, name, value, label: str, where: str = "", **extra):
+        if self._failure is not None:
+            raise self._failure
+        if self._launch is None or self._closed:
+            raise RuntimeError("the sandbox session is not running (use it inside `with`)")
+        header = {"op": op, "target": target, "name": name, **extra}
+        try:
+            message = protocol.encode_message(header, value, self._ref_of)
+        except protocol.WireError as error:
+            raise TypeError(f"cannot send {error} into the sandbox") from None
+        where = where or f"in {label}"
+        reply, result = self._exchange(message, where)
+        status = reply.get("status")
+        if status == "ok":
+            return result
+        if status == "error":
+            error_class = MissingAttribute if reply.get("type") == "AttributeError" and op == "getattr" else StudentCodeError
+            raise error_class(label, str(reply.get("type", "Exception")), str(reply.get("message", "")),
+                              str(reply.get("traceback", "")))
+        if status == "fatal":
+            self._fail_from_harness(reply, where)
+        self._fail("protocol_error", f"Your code sent something unexpected to the grader {where}")
+
+    def _ref_of(self, obj):
+        if isinstance(obj, RemoteObject) and obj._session is self:
+            return obj._ref
+        raise protocol.WireError(f"a value of type {type(obj).__name__}")
+
+    def _decode(self, header, arrays):
+        def resolve(ref):
+            return RemoteObject(self, ref, ref.cls if ref.cls not in ("method", "function") else f"{ref.cls} #{ref.id}")
+
+        return protocol.decode_value(header.get("value"), arrays, resolve)
+
+    def _exchange(self, message: bytes, where: str):
+        """Send one request and wait for its reply, draining output meanwhile."""
+        started = time.perf_counter()
+        try:
+            self._send(message, where, started)
+            return self._receive(where, started_here=False, started=started)
+        finally:
+            self._busy_s += time.perf_counter() - started
+
+    def _send(self, message: bytes, where: str, started: float) -> None:
+        view = memoryview(message)
+        fd = self._launch.request_fd
+        while view:
+            self._wait({fd: select.POLLOUT}, where, started)
+            try:
+                view = view[os.write(fd, view[:PIPE_SIZE]) :]
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, OSError):
+                self._died(where)
+
+    def _receive(self, where: str, *, started_here: bool, started: float | None = None):
+        started = time.perf_counter() if started is None else started
+        fd = self._launch.reply_fd
+        try:
+            while True:
+                message = self._reader.next_message()
+                if message is not None:
+                    header, arrays = message
+                    return header, self._decode(header, arrays)
+                self._wait({fd: select.POLLIN}, where, started)
+                try:
+                    chunk = os.read(fd, PIPE_SIZE)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    self._died(where)
+                self._reader.feed(chunk)
+        except protocol.MessageTooLarge:
+            self._fail("output_limit", f"Your code returned more than {self.limits.reply_mb} MB of data {where} (limit {self.limits.reply_mb} MB)")
+        except protocol.WireError as error:
+            self._fail("protocol_error", f"Your code sent malformed data to the grader {where} ({error})")
+        finally:
+            if started_here:
+                self._busy_s += time.perf_counter() - started
+
+    def _wait(self, wanted: dict, where: str, started: float) -> None:
+        """Wait until a wanted fd is ready, draining output; enforce the wall-clock limit."""
+        poller = select.poll()
+        outputs = {self._launch.stdout_fd: self._out, self._launch.stderr_fd: self._err}
+        for fd, events in wanted.items():
+            poller.register(fd, events)
+        for fd, buffer in outputs.items():
+            if not buffer.closed:
+                poller.register(fd, select.POLLIN)
+        while True:
+            remaining = self.limits.wall_s - self._busy_s - (time.perf_counter() - started)
+            if remaining <= 0:
+                self._busy_s = max(self._busy_s, self.limits.wall_s)
+                self._fail("time_limit", f"Your code ran for more than {self.limits.wall_s:g} s {where} (wall-clock limit {self.limits.wall_s:g} s)")
+            ready = poller.poll(min(remaining, 1.0) * 1000)
+            for fd, event in ready:
+                if fd in outputs:
+                    if not self._read_output(fd, outputs[fd]):
+                        poller.unregister(fd)
+                    self._check_output(where)
+                else:
+                    return
+
+    def _read_output(self, fd: int, buffer: "_OutputBuffer") -> bool:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return True
+        except OSError:
+            chunk = b""
+        if not chunk:
+            buffer.closed = True
+            return False
+        buffer.append(chunk)
+        return True
+
+    def _check_output(self, where: str) -> None:
+        total = self._out.total + self._err.total
+        if total > OUTPUT_KILL_FACTOR * self.limits.output_kb * 1024:
+            kb = OUTPUT_KILL_FACTOR * self.limits.output_kb
+            self._fail("output_limit", f"Your code printed more than {kb} KB {where} (limit {kb} KB; the first {self.limits.output_kb} KB are kept)")
+
+    def _drain_output(self, final: bool = False) -> None:
+        if self._launch is None:
+            return
+        deadline = time.perf_counter() + (1.0 if final else 0.0)
+        for fd, buffer in ((self._launch.stdout_fd, self._out), (self._launch.stderr_fd, self._err)):
+            while not buffer.closed and buffer.total <= OUTPUT_KILL_FACTOR * self.limits.output_kb * 1024:
+                if not select.select([fd], [], [], max(0.0, deadline - time.perf_counter()))[0]:
+                    break
+                if not self._read_output(fd, buffer):
+                    break
+
+    # -- failures ---------------------------------------------------------------
+    def _fail(self, verdict: str, message: str):
+        """Record the failure that ends this session, stop the sandbox, raise."""
+        if self._failure is None:
+            failure = SandboxFailure(verdict, message)
+            self._failure = failure
+            if self._launch is not None:
+                self._launch.kill()
+                self._drain_output(final=True)
+            failure.stdout, failure.stderr = self._out.text(), self._err.text()
+        raise self._failure
+
+    def _fail_from_harness(self, reply: dict, where: str):
+        verdict = reply.get("verdict")
+        if verdict == "memory_limit":
+            self._fail("memory_limit", self._memory_message(where))
+        if verdict in ("syntax_error", "import_error", "runtime_error"):
+            self._fail(verdict, str(reply.get("message", ""))[:20000])
+        self._fail("protocol_error", f"Your code sent something unexpected to the grader {where}")
+
+    def _memory_message(self, where: str) -> str:
+        mb = self.limits.memory_mb
+        return f"Your code used more than {mb} MB of memory {where} (limit {mb} MB)"
+
+    def _died(self, where: str):
+        """The harness stopped answering: find out why and fail accordingly."""
+        launch_ = self._launch
+        status = launch_.wait_exit(timeout=2.0)
+        if status is None:  # alive but the reply pipe is closed: the code closed it
+            self._fail("protocol_error", f"Your code closed the grader's connection {where}")
+        limits = self.limits
+        if where == "while starting":
+            detail = self._err.text().strip()[-2000:] or "no message"
+            self._fail("internal_error", f"the sandbox did not start (exit status {status}): {detail}")
+        signal_number = status - 128 if status > 128 else -status if status < 0 else 0
+        if signal_number == signal.SIGXCPU or (signal_number == signal.SIGKILL and not launch_.oom_killed()
+                                                and self._busy_s >= limits.cpu_s):
+            self._fail("time_limit", f"Your code used more than {limits.cpu_s:.1f} s of CPU time {where} (limit {limits.cpu_s:g} s)")
+        if signal_number == signal.SIGKILL and launch_.oom_killed():
+            self._fail("memory_limit", self._memory_message(where))
+        if signal_number == signal.SIGXFSZ:
+            self._fail("output_limit", f"Your code wrote a file larger than {limits.file_size_mb} MB {where} (limit {limits.file_size_mb} MB)")
+        if signal_number:
+            name = signal.Signals(signal_number).name if signal_number in signal.valid_signals() else str(signal_number)
+            self._fail("runtime_error", f"Your code's Python process was killed by signal {name} {where}")
+        self._fail("runtime_error", f"Your code stopped the Python process (exit status {status}) {where}; do not call os._exit or exit at the top level")
+
+
+class _OutputBuffer:
+    """Keep the first ``limit`` bytes of a stream; count the rest."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.kept = bytearray()
+        self.total = 0
+        self.closed = False
+
+    def append(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = self.limit - len(self.kept)
+        if room > 0:
+            self.kept += chunk[:room]
+
+    def text(self) -> str:
+        text = self.kept.decode("utf-8", errors="replace")
+        cut = self.total - len(self.kept)
+        if cut > 0:
+            text += f"\n[... {cut} more bytes cut: only the first {self.limit // 1024} KB are kept ...]\n"
+        return text
+
+
+# -- limits -------------------------------------------------------------------
+
+class SandboxLimitsError(ValueError):
+    """A ``[limits]`` table (or a SandboxLimits field) is invalid."""
+
+
+_LIMIT_RANGES = {
+    "cpu_s": (0.1, 3600), "wall_s": (0.1, 3600), "memory_mb": (192, 65536), "processes": (1, 1024),
+    "file_size_mb": (1, 4096), "open_files": (16, 65536), "output_kb": (1, 1 << 20),
+    "tmp_mb": (1, 4096), "reply_mb": (1, 4096),
+}
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What one sandbox session may use; ``[limits]`` in assignment.toml overrides any field."""
+
+    cpu_s: float = 10.0
+    """CPU seconds for the whole session (RLIMIT_CPU on the harness process)."""
+    wall_s: float = 30.0
+    """Wall seconds the sandbox may spend working (start, import and calls together)."""
+    memory_mb: int = 512
+    """Address space per process (RLIMIT_AS) and, with a memory cgroup, the whole sandbox's memory."""
+    processes: int = 8
+    """Processes and threads (RLIMIT_NPROC in the sandbox's user namespace, and pids cgroup).
+    Without a memory cgroup it is lowered to 2, so memory cannot be spread over children."""
+    file_size_mb: int = 16
+    """Largest file the submission may write (RLIMIT_FSIZE)."""
+    open_files: int = 64
+    """Open file descriptors (RLIMIT_NOFILE)."""
+    output_kb: int = 64
+    """stdout and stderr each keep this much; more is cut and reported; 16x this stops the sandbox."""
+    tmp_mb: int = 64
+    """Size of the private writable /tmp (shared with /dev/shm); at most 4096 files in it."""
+    reply_mb: int = 64
+    """Largest reply (one return value) accepted over the wire."""
+
+    def __post_init__(self):
+        for item in fields(self):
+            value = getattr(self, item.name)
+            low, high = _LIMIT_RANGES[item.name]
+            wants_int = item.type in ("int", int)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or (wants_int and not isinstance(value, int)):
+                kind = "an integer" if wants_int else "a number"
+                raise SandboxLimitsError(f"limits.{item.name} must be {kind}, got {value!r}")
+            if not low <= value <= high:
+                raise SandboxLimitsError(f"limits.{item.name} must be between {low:g} and {high:g}, got {value!r}")
+
+    @classmethod
+    def from_mapping(cls, mapping) -> "SandboxLimits":
+        """Build limits from a ``[limits]`` table; unknown keys and bad values raise SandboxLimitsError."""
+        if mapping is None:
+            return cls()
+        if not isinstance(mapping, dict):
+            raise SandboxLimitsError(f"[limits] must be a table, got {type(mapping).__name__}")
+        known = [item.name for item in fields(cls)]
+        unknown = sorted(set(mapping) - set(known))
+        if unknown:
+            raise SandboxLimitsError(f"unknown limit(s) {', '.join(map(repr, unknown))} in [limits]; known limits: {', '.join(known)}")
+        values = dict(mapping)
+        for name in ("cpu_s", "wall_s"):
+            if isinstance(values.get(name), int) and not isinstance(values.get(name), bool):
+                values[name] = float(values[name])
+        return cls(**values)
+
+
+# -- launching ----------------------------------------------------------------
+
+class LaunchError(Exception):
+    """The sandbox could not be started (our problem, not the student's)."""
+
+
+TMP_INODES = 4096
+"""Files and directories the private /tmp (with /dev/shm) may hold, when the launcher can mount it."""
+ROOT_JOB_BASE = Path("/var/lib/relugrade/jobs")
+SANDBOX_UID = 65534
+CGROUP_PREFIX = "relugrade-"
+SANDBOX_ENV = {
+    "PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+# Runs as root with an empty environment: join the cgroups, mount the private
+# /tmp (a tmpfs with an inode cap, visible only in this mount namespace), exec.
+LAUNCH_SCRIPT = r"""set -e
+for procs in $1; do echo $$ > "$procs"; done
+if [ -n "$2" ]; then
+  /bin/mount -t tmpfs -o "$3" relugrade-tmp "$2"
+  /bin/mkdir -m 1777 "$2/tmp" "$2/shm"
+fi
+shift 3
+exec "$@"
+"""
+
+
+class Launch:
+    """A started sandbox: its process, pipes, job directory and cgroups."""
+
+    def __init__(self, process, request_fd, reply_fd, job_dir: Path, cgroups: list):
+        self.process = process
+        self.request_fd = request_fd
+        self.reply_fd = reply_fd
+        self.stdout_fd = process.stdout.fileno()
+        self.stderr_fd = process.stderr.fileno()
+        self.job_dir = job_dir
+        self.cgroups = cgroups
+        for fd in (request_fd, reply_fd, self.stdout_fd, self.stderr_fd):
+            os.set_blocking(fd, False)
+
+    def wait_exit(self, timeout: float) -> int | None:
+        """The launcher's exit status (bwrap gives 128 + signal), or None if still running."""
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def oom_killed(self) -> bool:
+        """Did the memory cgroup's OOM killer kill anything?"""
+        for cgroup in self.cgroups:
+            for name in ("memory.oom_control", "memory.events"):
+                try:
+                    for line in (cgroup / name).read_text().splitlines():
+                        key, _, value = line.partition(" ")
+                        if key == "oom_kill" and int(value) > 0:
+                            return True
+                except (OSError, ValueError):
+                    pass
+        return False
+
+    def kill(self) -> None:
+        """Kill the sandbox and every process in it."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except OSError:
+                self.process.kill()
+        for cgroup in self.cgroups:
+            _kill_cgroup(cgroup)
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def cleanup(self) -> None:
+        """Remove the cgroups and the job directory; close the pipes."""
+        for fd in (self.request_fd, self.reply_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.process.stdout.close()
+        self.process.stderr.close()
+        for cgroup in self.cgroups:
+            _remove_cgroup(cgroup)
+        shutil.rmtree(self.job_dir, ignore_errors=True)
+
+
+def launch(code: str, filename: str, limits: SandboxLimits, kind: str) -> Launch:
+    """Write the job directory and start the harness in a sandbox of ``kind``."""
+    job_dir = _make_job_dir(code, filename)
+    cgroups: list = []
+    pipes: list = []
+    try:
+        request_r, request_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        pipes = [request_r, request_w, reply_r, reply_w]
+        for fd in (request_w, reply_w):
+            _grow_pipe(fd)
+        harness_args = [filename, str(request_r), str(reply_w)]
+        if kind == "none":
+            command = _plain_command(job_dir, limits, harness_args)
+            env = dict(SANDBOX_ENV, HOME=str(job_dir / "tmp"), PATH=os.defpath)
+            extra_fds: tuple = ()
+        else:
+            the_runtime = runtime.find_runtime()
+            if the_runtime is None:
+                raise LaunchError("the sandbox runtime is not provisioned: run `grader sandbox provision`")
+            if shutil.which("bwrap") is None:
+                raise LaunchError("bubblewrap (bwrap) is not installed: apt-get install bubblewrap")
+            seccomp_fd = os.open(the_runtime.seccomp_filter, os.O_RDONLY)
+            pipes.append(seccomp_fd)
+            cgroups = _make_cgroups(job_dir, limits)
+            command = _bwrap_command(job_dir, limits, the_runtime, seccomp_fd, harness_args, cgroups)
+            env, extra_fds = {}, (seccomp_fd,)
+        process = subprocess.Popen(
+            command, env=env, cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, pass_fds=(request_r, reply_w, *extra_fds), start_new_session=True)
+    except BaseException as error:
+        for fd in pipes:
+            os.close(fd)
+        for cgroup in cgroups:
+            _remove_cgroup(cgroup)
+        shutil.rmtree(job_dir, ignore_errors=True)
+        if isinstance(error, (OSError, LaunchError)):
+            raise LaunchError(str(error)) from error
+        raise
+    for fd in pipes:
+        if fd not in (request_w, reply_r):
+            os.close(fd)
+    return Launch(process, request_w, reply_r, job_dir, cgroups)
+
+
+def _plain_command(job_dir: Path, limits: SandboxLimits, harness_args: list) -> list:
+    python = [sys.executable, "-I", "-B", str(job_dir / "harness" / "harness.py"),
+              str(job_dir / "submission" / harness_args[0]), *harness_args]
+    return _prlimit(limits, limits.processes) + python
+
+
+def _prlimit(limits: SandboxLimits, processes: int) -> list:
+    mib = 1024 * 1024
+    cpu = max(1, round(limits.cpu_s))
+    return ["/usr/bin/prlimit", f"--cpu={cpu}:{cpu + 1}", f"--as={limits.memory_mb * mib}",
+            f"--nproc={processes}", f"--fsize={limits.file_size_mb * mib}",
+            f"--nofile={limits.open_files}", "--core=0", "--"]
+
+
+def _bwrap_command(job_dir, limits, the_runtime, seccomp_fd, harness_args, cgroups) -> list:
+    as_root = os.geteuid() == 0
+    has_memory_cgroup = any(cgroup.parent in (_cgroup_parents().get("memory"), _cgroup_parents().get("unified"))
+                            for cgroup in cgroups)
+    processes = limits.processes if has_memory_cgroup else min(limits.processes, 2)
+    mib = 1024 * 1024
+    command = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+               "--new-session", "--cap-drop", "ALL", "--clearenv"]
+    for name, value in SANDBOX_ENV.items():
+        command += ["--setenv", name, value]
+    command += ["--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+                "--symlink", "usr/lib64", "/lib64", "--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache",
+                "--ro-bind", str(the_runtime.path), "/opt/runtime",
+                "--ro-bind", str(job_dir / "harness"), "/opt/harness",
+                "--ro-bind", str(job_dir / "submission"), "/submission",
+                "--proc", "/proc", "--dev", "/dev"]
+    if as_root:
+        command += ["--bind", str(job_dir / "tmp" / "shm"), "/dev/shm", "--bind", str(job_dir / "tmp" / "tmp"), "/tmp"]
+    else:
+        command += ["--size", str(limits.tmp_mb * mib), "--tmpfs", "/tmp",
+                    "--size", str(16 * mib), "--tmpfs", "/dev/shm"]
+    command += ["--remount-ro", "/dev", "--remount-ro", "/", "--seccomp", str(seccomp_fd), "--chdir", "/tmp"]
+    command += _prlimit(limits, processes)
+    command += ["/opt/runtime/bin/python", "-I", "-B", "/opt/harness/harness.py",
+                f"/submission/{harness_args[0]}", *harness_args]
+    if not as_root:
+        return command
+    # As root: join the cgroups and mount /tmp in a private mount namespace,
+    # then drop to the unprivileged uid before bwrap starts.
+    procs = " ".join(str(cgroup / "cgroup.procs") for cgroup in cgroups)
+    tmp_options = f"size={limits.tmp_mb * mib},nr_inodes={TMP_INODES},mode=0755"
+    setpriv = ["/usr/bin/setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups"]
+    return ["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", LAUNCH_SCRIPT,
+            "sh", procs, str(job_dir / "tmp"), tmp_options, *setpriv, *command]
+
+
+def _grow_pipe(fd: int) -> None:
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    except OSError:
+        pass
+
+
+def _job_base() -> Path:
+    if os.geteuid() == 0:
+        base = ROOT_JOB_BASE
+    else:
+        base = Path(tempfile.gettempdir()) / f"relugrade-jobs-{os.geteuid()}"
+    base.mkdir(parents=True, exist_ok=True)
+    info = os.lstat(base)
+    if info.st_uid != os.geteuid() or not os.path.isdir(base) or os.path.islink(base):
+        raise LaunchError(f"{base} must be a directory owned by uid {os.geteuid()}")
+    os.chmod(base, 0o711)
+    return base
+
+
+def _make_job_dir(code: str, filename: str) -> Path:
+    """Create the per-session directory: harness files, the submission, a /tmp mount point."""
+    base = _job_base()
+    _sweep_stale_jobs(base)
+    job_dir = base / f"{os.getpid()}-{secrets.token_hex(8)}"
+    job_dir.mkdir(mode=0o755)
+    os.chmod(job_dir, 0o755)
+    for sub in ("harness", "submission", "tmp"):
+        (job_dir / sub).mkdir(mode=0o755)
+        os.chmod(job_dir / sub, 0o755)
+    here = Path(__file__).parent
+    for name in HARNESS_FILES:
+        shutil.copyfile(here / name, job_dir / "harness" / name)
+        os.chmod(job_dir / "harness" / name, 0o644)
+    (job_dir / "submission" / filename).write_text(code, encoding="utf-8", errors="surrogateescape")
+    os.chmod(job_dir / "submission" / filename, 0o644)
+    if os.geteuid() != 0:  # no private mount: the host-side /tmp of the job is used directly only by kind "none"
+        (job_dir / "tmp").chmod(0o700)
+    return job_dir
+
+
+def _sweep_stale_jobs(base: Path) -> None:
+    """Remove job directories whose worker process is gone (a crashed worker's leftovers)."""
+    for entry in base.iterdir():
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+            for parent in _cgroup_parents().values():
+                for cgroup in parent.glob(f"{CGROUP_PREFIX}{entry.name}*"):
+                    _kill_cgroup(cgroup)
+                    _remove_cgroup(cgroup)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# -- cgroups ------------------------------------------------------------------
+
+@functools.cache
+def _cgroup_parents() -> dict:
+    """Writable cgroup directories (by controller) under which sandboxes get their own cgroup.
+
+    cgroup v1: the worker's own ``memory`` and ``pids`` cgroups. cgroup v2: the
+    worker's cgroup when it already delegates ``memory`` and ``pids`` to children.
+    Empty when neither is available (the sandbox then relies on rlimits only).
+    """
+    if os.geteuid() != 0:
+        return {}
+    mounts = {}
+    try:
+        with open("/proc/self/mountinfo") as mountinfo:
+            for line in mountinfo:
+                left, _, right = line.partition(" - ")
+                fstype, _, super_options = right.split()[:3]
+                mount_point = left.split()[4]
+                if fstype == "cgroup":
+                    for controller in ("memory", "pids"):
+                        if controller in super_options.split(","):
+                            mounts[controller] = Path(mount_point)
+                elif fstype == "cgroup2":
+                    mounts.setdefault("unified", Path(mount_point))
+        own = {}
+        with open("/proc/self/cgroup") as cgroup_file:
+            for line in cgroup_file:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                for controller in controllers.split(",") if controllers else ["unified"]:
+                    own[controller] = path.lstrip("/")
+    except OSError:
+        return {}
+    parents = {}
+    for controller in ("memory", "pids"):
+        if controller in mounts and controller in own:
+            parent = mounts[controller] / own[controller]
+            if (parent / "cgroup.procs").exists() and os.access(parent, os.W_OK):
+                parents[controller] = parent
+    if not parents and "unified" in mounts and "unified" in own:
+        parent = mounts["unified"] / own["unified"]
+        try:
+            delegated = (parent / "cgroup.subtree_control").read_text().split()
+        except OSError:
+            delegated = []
+        if {"memory", "pids"} <= set(delegated) and os.access(parent, os.W_OK):
+            parents["unified"] = parent
+    return parents
+
+
+def _make_cgroups(job_dir: Path, limits: SandboxLimits) -> list:
+    """Create the sandbox's cgroups with its limits; [] when cgroups are unavailable."""
+    memory = (limits.memory_mb + limits.tmp_mb + 64) * 1024 * 1024
+    settings = {
+        "memory": {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory},
+        "pids": {"pids.max": limits.processes + 4},
+        "unified": {"memory.max": memory, "memory.swap.max": 0, "pids.max": limits.processes + 4},
+    }
+    made = []
+    try:
+        for controller, parent in _cgroup_parents().items():
+            cgroup = parent / f"{CGROUP_PREFIX}{job_dir.name}"
+            cgroup.mkdir()
+            made.append(cgroup)
+            for name, value in settings[controller].items():
+                try:
+                    (cgroup / name).write_text(str(value))
+                except OSError as error:
+                    if name in ("memory.limit_in_bytes", "memory.max", "pids.max"):
+                        raise
+                    if error.errno not in (errno.ENOENT, errno.EACCES, errno.EINVAL, errno.EPERM):
+                        raise
+    except OSError:
+        for cgroup in made:
+            _remove_cgroup(cgroup)
+        _cgroup_parents.cache_clear()
+        return []
+    return made
+
+
+def _kill_cgroup(cgroup: Path) -> None:
+    """SIGKILL every process in ``cgroup`` until it is empty (or a few seconds pass)."""
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        try:
+            pids = [int(pid) for pid in (cgroup / "cgroup.procs").read_text().split()]
+        except (OSError, ValueError):
+            return
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.005)
+
+
+def _remove_cgroup(cgroup: Path) -> None:
+    for _ in range(200):
+        try:
+            cgroup.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.005)
