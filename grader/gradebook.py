@@ -1,0 +1,202 @@
+"""The course gradebook: each student's counting score per assignment, computed in SQL.
+
+One query gives every (student, assignment) cell of a course: the score of the
+submission that counts (best or last, per the assignment), with the late
+penalty applied against the student's own due date (an extension, else the
+assignment's), scaled to the assignment's points, or a staff override as it is.
+It agrees with :func:`grader.policy.counted_score` submission by submission.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import Float, Integer, and_, case, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from grader.db import db
+from grader.models import Assignment, Course, Enrolment, Extension, Role, Submission, User
+
+DAY_MS = 86_400_000
+
+
+class days_late_sql(FunctionElement):
+    """SQL for whole days (a started day counts) from ``due`` to ``submitted``; use only when late."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_late"
+
+
+@compiles(days_late_sql)
+def _days_late_sqlite(element, compiler, **kw):
+    submitted, due = (compiler.process(c, **kw) for c in element.clauses)
+    # julianday() is in days; whole milliseconds avoid a float landing just above an exact day.
+    ms = f"CAST(ROUND((julianday({submitted}) - julianday({due})) * {DAY_MS}) AS INTEGER)"
+    return f"(({ms} + {DAY_MS - 1}) / {DAY_MS})"
+
+
+@compiles(days_late_sql, "postgresql")
+def _days_late_postgresql(element, compiler, **kw):
+    submitted, due = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(CEIL(EXTRACT(EPOCH FROM ({submitted} - {due})) * 1000 / {DAY_MS}) AS INTEGER)"
+
+
+@dataclass
+class Cell:
+    """One student's standing on one assignment."""
+
+    value: float | None = None
+    """The counting score (None: nothing graded yet)."""
+    submission_id: int | None = None
+    """The submission whose score counts."""
+    overridden: bool = False
+    late: bool = False
+    attempts: int = 0
+
+
+@dataclass
+class StudentRow:
+    user_id: int
+    username: str
+    name: str
+    email: str
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return round(sum(c.value or 0.0 for c in self.cells), 4)
+
+
+@dataclass
+class Gradebook:
+    assignments: list[Assignment]
+    rows: list[StudentRow]
+
+    @property
+    def max_total(self) -> float:
+        return sum(a.max_score for a in self.assignments)
+
+
+def counted_submissions(course_id: int, assignment_id: int | None = None):
+    """A select of every scored submission with its counted value (override, else late-adjusted score)."""
+    due = func.coalesce(Extension.due_at, Assignment.due_at)
+    is_late = and_(due.isnot(None), Submission.created_at > due)
+    factor = case((is_late, 1.0 - Assignment.late_penalty_per_day * days_late_sql(Submission.created_at, due)),
+                  else_=literal(1.0, Float))
+    factor = case((factor < 0, literal(0.0, Float)), else_=factor)
+    scale = case((Submission.max_score > 0, Assignment.max_score / Submission.max_score), else_=literal(1.0, Float))
+    value = case((Submission.override_score.isnot(None), Submission.override_score),
+                 else_=Submission.score * factor * scale)
+    query = (
+        select(Submission.user_id, Submission.assignment_id, Submission.id.label("submission_id"),
+               value.label("value"), Submission.override_score.isnot(None).label("overridden"),
+               case((is_late, literal(1)), else_=literal(0)).label("late"), Assignment.counting)
+        .select_from(Submission)
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .outerjoin(Extension, and_(Extension.assignment_id == Submission.assignment_id,
+                                   Extension.user_id == Submission.user_id))
+        .where(Assignment.course_id == course_id,
+               or_(Submission.score.isnot(None), Submission.override_score.isnot(None)))
+    )
+    if assignment_id is not None:
+        query = query.where(Submission.assignment_id == assignment_id)
+    return query
+
+
+def counting_cells(course_id: int, assignment_id: int | None = None, user_ids=None):
+    """Rows (user_id, assignment_id, submission_id, value, overridden, late): the submission that counts."""
+    query = counted_submissions(course_id, assignment_id)
+    if user_ids is not None:
+        query = query.where(Submission.user_id.in_(user_ids))
+    counted = query.cte("counted")
+    # best: highest value, newest first on a tie; last: the newest scored submission.
+    order = case((counted.c.counting == "last", counted.c.submission_id * 1.0), else_=counted.c.value)
+    ranked = select(counted, func.row_number().over(
+        partition_by=(counted.c.user_id, counted.c.assignment_id),
+        order_by=(order.desc(), counted.c.submission_id.desc())).label("rank")).subquery()
+    return db.session.execute(select(
+        ranked.c.user_id, ranked.c.assignment_id, ranked.c.submission_id, ranked.c.value,
+        ranked.c.overridden, ranked.c.late).where(ranked.c.rank == 1)).all()
+
+
+def student_filter(course_id: int, query: str = ""):
+    """A select of the ids of the course's students, optionally matching ``query``."""
+    students = select(Enrolment.user_id).where(Enrolment.course_id == course_id,
+                                               Enrolment.role == Role.STUDENT.value)
+    if query:
+        pattern = f"%{query.strip()}%"
+        students = students.join(User, User.id == Enrolment.user_id).where(
+            or_(User.username.ilike(pattern), User.name.ilike(pattern), User.email.ilike(pattern)))
+    return students
+
+
+def build_gradebook(course: Course, *, query: str = "", published_only: bool = False) -> Gradebook:
+    """Every student of ``course`` (matching ``query``) by every assignment, in three queries."""
+    assignments = [a for a in course.assignments if a.published or not published_only]
+    students = student_filter(course.id, query)
+    users = db.session.execute(select(User.id, User.username, User.name, User.email).where(
+        User.id.in_(students)).order_by(User.username)).all()
+    rows = {u.id: StudentRow(u.id, u.username, u.name, u.email, [Cell() for _ in assignments]) for u in users}
+    column = {a.id: i for i, a in enumerate(assignments)}
+    user_ids = students if query else None
+    for cell in counting_cells(course.id, user_ids=user_ids):
+        if cell.user_id in rows and cell.assignment_id in column:
+            target = rows[cell.user_id].cells[column[cell.assignment_id]]
+            target.value = round(float(cell.value), 4) if cell.value is not None else None
+            target.submission_id = cell.submission_id
+            target.overridden = bool(cell.overridden)
+            target.late = bool(cell.late)
+    attempts = select(Submission.user_id, Submission.assignment_id, func.count()).join(
+        Assignment, Assignment.id == Submission.assignment_id).where(Assignment.course_id == course.id)
+    if user_ids is not None:
+        attempts = attempts.where(Submission.user_id.in_(user_ids))
+    for user_id, assignment_id, count in db.session.execute(
+            attempts.group_by(Submission.user_id, Submission.assignment_id)):
+        if user_id in rows and assignment_id in column:
+            rows[user_id].cells[column[assignment_id]].attempts = count
+    return Gradebook(assignments, list(rows.values()))
+
+
+def sort_rows(gradebook: Gradebook, key: str, descending: bool) -> None:
+    """Sort in place by ``username``, ``name``, ``total`` or an assignment slug (missing scores last)."""
+    slugs = [a.slug for a in gradebook.assignments]
+    if key in slugs:
+        index = slugs.index(key)
+        present = [r for r in gradebook.rows if r.cells[index].value is not None]
+        missing = [r for r in gradebook.rows if r.cells[index].value is None]
+        present.sort(key=lambda r: (r.cells[index].value, r.username), reverse=descending)
+        gradebook.rows[:] = present + missing
+    elif key == "total":
+        gradebook.rows.sort(key=lambda r: (r.total, r.username), reverse=descending)
+    elif key == "name":
+        gradebook.rows.sort(key=lambda r: ((r.name or r.username).lower(), r.username), reverse=descending)
+    else:
+        gradebook.rows.sort(key=lambda r: r.username, reverse=descending)
+
+
+def gradebook_csv(gradebook: Gradebook) -> str:
+    """One row per student, a column per assignment (its slug) and the total, for an LMS."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["username", "name", "email", *[a.slug for a in gradebook.assignments], "total"])
+    writer.writerow(["", "(points possible)", "", *[_number(a.max_score) for a in gradebook.assignments],
+                     _number(gradebook.max_total)])
+    for row in gradebook.rows:
+        writer.writerow([_safe_cell(row.username), _safe_cell(row.name), _safe_cell(row.email),
+                         *[_number(c.value) for c in row.cells], _number(row.total)])
+    return out.getvalue()
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _safe_cell(text: str) -> str:
+    """Neutralise a spreadsheet formula (a name starting with = + - @ runs as one in Excel)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
