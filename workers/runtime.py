@@ -3,10 +3,11 @@
 The worker's interpreter may live under a directory the sandbox's uid (65534)
 cannot enter (pyenv under /root), so the sandbox gets its own: a virtual
 environment of ``/usr/bin/python3`` with the worker's NumPy version installed
-by pip, plus the compiled seccomp filter. It lives under the data dir when
-every directory up to it is traversable by others, else under
-``/var/lib/relugrade/runtime``; one folder per (Python, NumPy) pair, so
-provisioning is idempotent and fast once done.
+by pip, plus the compiled seccomp filter. Root provisions it machine-wide under
+``/var/lib/relugrade/runtime`` (world-readable, whatever the checkout's
+permissions, and shared by every data dir and test run); other users under
+``<data dir>/runtime``. One folder per (Python, NumPy) pair, so provisioning
+is idempotent and fast once done.
 """
 
 from __future__ import annotations
@@ -75,12 +76,22 @@ def _default_data_dir() -> Path:
 
 
 def candidate_bases(data_dir: Path | None = None) -> list[Path]:
-    """Where a runtime may live, in order of preference."""
+    """Where a runtime may live, in order of preference (only places uid 65534 can reach)."""
+    from grader.config import PROJECT_ROOT
+
     data_dir = Path(data_dir) if data_dir else _default_data_dir()
     bases = [SHARED_BASE]
-    if traversable_by_others(data_dir):
-        bases.insert(0, data_dir / "runtime")
+    for directory in dict.fromkeys([data_dir, PROJECT_ROOT / "var"]):
+        if traversable_by_others(directory):
+            bases.append(directory / "runtime")
     return bases
+
+
+def _provision_base(data_dir: Path | None) -> Path:
+    """Root provisions the machine-wide runtime; anyone else the one in the data dir."""
+    if os.geteuid() == 0:
+        return SHARED_BASE
+    return (Path(data_dir) if data_dir else _default_data_dir()) / "runtime"
 
 
 def find_runtime(data_dir: Path | None = None) -> Runtime | None:
@@ -98,7 +109,7 @@ def provision(data_dir: Path | None = None, *, force: bool = False, log=print) -
         return existing
     if not SYSTEM_PYTHON.exists():
         raise RuntimeMissing(f"{SYSTEM_PYTHON} is missing: install Debian's python3 and python3-venv")
-    base = candidate_bases(data_dir)[0]
+    base = _provision_base(data_dir)
     base.mkdir(parents=True, exist_ok=True)
     _make_world_readable(base)
     with open(base / ".lock", "w") as lock:
