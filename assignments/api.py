@@ -120,6 +120,32 @@ class TimingRecord:
 # --- the context a check receives -------------------------------------------
 
 
+CALL_HELPER_NAME = "__relugrade_call_returning_args__"
+CALL_HELPER = f"""
+
+
+def {CALL_HELPER_NAME}(name, *args, **kwargs):
+    # Added by the grader after your code: calls one of your functions and sends
+    # back its arguments as they are afterwards, to check they were not modified.
+    return globals()[name](*args, **kwargs), list(args)
+"""
+"""Appended to every submission by the runner (see :meth:`CheckContext.call_and_return_args`)."""
+
+
+class StudentFunction:
+    """A name in the student's module; calling it calls into the sandbox (one round trip)."""
+
+    def __init__(self, session, name: str):
+        self._session = session
+        self._name = name
+
+    def __call__(self, *args, **kwargs):
+        return self._session.call(self._name, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<student {self._name}>"
+
+
 class StudentModule:
     """The student's module as a check sees it; a missing name fails the check plainly."""
 
@@ -127,24 +153,28 @@ class StudentModule:
         self._session = session
         self._defined: dict[str, bool] = {}
 
-    def __getattr__(self, name: str):
-        if name.startswith("_"):
-            raise AttributeError(name)
+    def require(self, name: str) -> None:
+        """Fail the check unless the student's module defines ``name``."""
         if name not in self._defined:
             self._defined[name] = bool(self._session.has(name))
         if not self._defined[name]:
             raise CheckFailed(f"Your file does not define `{name}`, which the statement asks for.")
-        return getattr(self._session.module, name)
+
+    def __getattr__(self, name: str) -> StudentFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self.require(name)
+        return StudentFunction(self._session, name)
 
 
 class CheckContext:
     """What a check receives: the student, the reference, a seeded generator, outputs."""
 
-    def __init__(self, *, session, reference, rng: np.random.Generator, seed: int,
+    def __init__(self, *, session, student: StudentModule, reference, rng: np.random.Generator, seed: int,
                  visible: bool, settings: Mapping[str, Any], memo: dict):
         self.session = session
         """The sandbox session (``time_call``, ``has``); prefer ``student`` for calls."""
-        self.student = StudentModule(session)
+        self.student = student
         """Proxy to the student's module: ``ctx.student.relu(x)`` runs in the sandbox."""
         self.reference = reference
         """The assignment's ``solution.py``, imported in the trusted worker."""
@@ -164,6 +194,24 @@ class CheckContext:
     def fail(self, message: str, *, points: float = 0.0):
         """Stop the check with ``message``, scoring ``points``."""
         raise CheckFailed(message, points=points)
+
+    def call_and_return_args(self, function: str, *args, **kwargs) -> tuple[Any, list]:
+        """Call the student's ``function`` and return ``(result, args as they are after the call)``.
+
+        Arguments travel by value, so an in-place change in the sandbox is
+        invisible to a plain call; this sends them back too.
+        """
+        from workers.sandbox import StudentCodeError
+
+        self.student.require(function)
+        try:
+            reply = self.session.call(CALL_HELPER_NAME, function, *args, **kwargs)
+        except StudentCodeError as error:
+            raise type(error)(function, error.type, error.message, error.traceback) from None
+        if not isinstance(reply, (list, tuple)) or len(reply) != 2 or not isinstance(reply[1], list):
+            raise CheckFailed(f"Could not call {function} through the grader's helper "
+                              f"({CALL_HELPER_NAME}); did your code redefine it?")
+        return reply[0], reply[1]
 
     def require_close(self, name: str, got: Any, expected: Any, **options) -> np.ndarray:
         """:func:`require_close`, showing inputs only in visible checks."""
@@ -215,7 +263,7 @@ class CheckContext:
         Both run on the same data in the same sandbox; the sandbox reports
         medians over ``repeat`` runs, so a noisy machine moves both alike.
         """
-        getattr(self.student, function)  # fails plainly when the function is missing
+        self.student.require(function)
         timing = self.session.time_call(function, tuple(args), baseline=baseline, repeat=repeat)
         record = TimingRecord(function, workload, float(timing.student_s), float(timing.baseline_s),
                               float(timing.ratio), float(factor), int(timing.repeat))
@@ -456,6 +504,12 @@ def compare_arrays(name: str, got: Any, expected: Any, *, rtol: float = 1e-7, at
         if lines:
             return Comparison(False, "\n".join(lines))
         return Comparison(True, f"{name} matches the reference.")
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _describe_difference(name, got64, exp64, close, lines, rtol, atol, shown,
+                                    diagnose(got64, exp64, batch_size=batch_size, variants=variants, hints=hints))
+
+
+def _describe_difference(name, got64, exp64, close, lines, rtol, atol, shown, diagnosis) -> Comparison:
     bad = ~close
     if bad.size == 1:
         lines.append(f"{name} is {got64.reshape(())[()]:.10g}; expected {exp64.reshape(())[()]:.10g} "
@@ -464,20 +518,18 @@ def compare_arrays(name: str, got: Any, expected: Any, *, rtol: float = 1e-7, at
         lines.append(f"{name} differs from the reference in {int(bad.sum())} of {bad.size} entries "
                      f"(tolerance: rtol={rtol:g}, atol={atol:g}).")
     lines.extend(_nonfinite_lines(name, got64, exp64))
-    abs_err = np.where(bad, np.abs(got64 - exp64), -1.0)
-    abs_err = np.where(bad & ~np.isfinite(abs_err), np.inf, abs_err)
-    worst = np.unravel_index(int(np.argmax(abs_err)), abs_err.shape) if abs_err.ndim else ()
-    got_w, exp_w = got64[worst], exp64[worst]
-    if got64.size > 1:
-        lines.append(f"  Largest absolute error {abs(got_w - exp_w):.3g} at {name}{format_index(worst)}: "
-                     f"got {got_w:.6g}, expected {exp_w:.6g}.")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel_err = np.where(bad, np.abs(got64 - exp64) / np.maximum(np.abs(exp64), 1e-300), -1.0)
-    rel_err = np.where(bad & ~np.isfinite(rel_err), np.inf, rel_err)
-    worst_rel = np.unravel_index(int(np.argmax(rel_err)), rel_err.shape) if rel_err.ndim else ()
-    if got64.size > 1:
-        lines.append(f"  Largest relative error {rel_err[worst_rel]:.3g} at {name}{format_index(worst_rel)}.")
-    diagnosis = diagnose(got64, exp64, batch_size=batch_size, variants=variants, hints=hints)
+    finite_bad = bad & np.isfinite(got64) & np.isfinite(exp64)
+    worst = tuple(int(i) for i in np.argwhere(bad)[0]) if got64.ndim else ()
+    if np.any(finite_bad) and got64.size > 1:
+        abs_err = np.where(finite_bad, np.abs(got64 - exp64), -1.0)
+        worst = np.unravel_index(int(np.argmax(abs_err)), abs_err.shape)
+        lines.append(f"  Largest absolute error {abs_err[worst]:.3g} at {name}{format_index(worst)}: "
+                     f"got {got64[worst]:.6g}, expected {exp64[worst]:.6g}.")
+        relative = finite_bad & (exp64 != 0)
+        if np.any(relative):
+            rel_err = np.where(relative, np.abs(got64 - exp64) / np.where(relative, np.abs(exp64), 1.0), -1.0)
+            worst_rel = np.unravel_index(int(np.argmax(rel_err)), rel_err.shape)
+            lines.append(f"  Largest relative error {rel_err[worst_rel]:.3g} at {name}{format_index(worst_rel)}.")
     if diagnosis:
         lines.append(_sentence(f"  Likely cause: {diagnosis.text(name)}"))
     lines.extend(_describe_inputs(shown, worst, exp64.shape))
@@ -570,6 +622,15 @@ def require_all_close(got: Mapping[str, Any], expected: Mapping[str, Any], **opt
     comparison = compare_named_arrays(got, expected, **options)
     if not comparison.ok:
         raise CheckFailed(comparison.message)
+
+
+def require_number(name: str, got: Any) -> float:
+    """Return a student's single number as a float, or fail saying what came back instead."""
+    array, problem = _numeric(got)
+    if problem is not None or array.size != 1:
+        raise CheckFailed(f"{name} is {problem or describe_value(got)}; expected a single number "
+                          f"(a Python float or a 0-d array).")
+    return float(array.reshape(()))
 
 
 def require_scalar(name: str, got: Any, expected: float, **options) -> float:
