@@ -132,18 +132,84 @@ def {CALL_HELPER_NAME}(name, *args, **kwargs):
 """Appended to every submission by the runner (see :meth:`CheckContext.call_and_return_args`)."""
 
 
+def _relabelled(error, label: str):
+    """The same StudentCodeError, naming ``label`` as the function that raised."""
+    return type(error)(label, error.type, error.message, error.traceback)
+
+
 class StudentFunction:
-    """A name in the student's module; calling it calls into the sandbox (one round trip)."""
+    """A name in the student's module; calling it calls into the sandbox (one round trip).
+
+    An object it returns (an instance of the student's class) comes back as a
+    :class:`StudentObject`.
+    """
 
     def __init__(self, session, name: str):
         self._session = session
         self._name = name
 
     def __call__(self, *args, **kwargs):
-        return self._session.call(self._name, *args, **kwargs)
+        value = self._session.call(self._name, *args, **kwargs)
+        return StudentObject(value, self._name) if _is_remote(value) else value
 
     def __repr__(self) -> str:
         return f"<student {self._name}>"
+
+
+def _is_remote(value) -> bool:
+    from workers.sandbox import RemoteObject
+
+    return isinstance(value, RemoteObject)
+
+
+class StudentObject:
+    """An object living in the sandbox (``net = ctx.student.TwoLayerNet(...)``).
+
+    ``net.params`` reads a copy, ``net.params = {...}`` assigns, and
+    ``net.loss(X)`` calls the method; errors name ``TwoLayerNet.loss``.
+    """
+
+    def __init__(self, remote, class_name: str):
+        object.__setattr__(self, "_remote", remote)
+        object.__setattr__(self, "_class_name", class_name)
+
+    def __getattr__(self, name: str):
+        from workers.sandbox import StudentCodeError
+
+        if name.startswith("__"):
+            raise AttributeError(name)
+        label = f"{self._class_name}.{name}"
+        try:
+            value = getattr(self._remote, name)
+        except StudentCodeError as error:
+            if isinstance(error, AttributeError):
+                raise CheckFailed(f"Your {self._class_name} has no attribute `{name}`, which the statement "
+                                  f"asks for.") from None
+            raise _relabelled(error, label) from None
+        return _StudentMethod(value, label) if _is_remote(value) else value
+
+    def __setattr__(self, name: str, value) -> None:
+        from workers.sandbox import StudentCodeError
+
+        try:
+            setattr(self._remote, name, value)
+        except StudentCodeError as error:
+            raise _relabelled(error, f"{self._class_name}.{name} = ...") from None
+
+
+class _StudentMethod:
+    def __init__(self, remote, label: str):
+        self._remote = remote
+        self._label = label
+
+    def __call__(self, *args, **kwargs):
+        from workers.sandbox import StudentCodeError
+
+        try:
+            value = self._remote(*args, **kwargs)
+        except StudentCodeError as error:
+            raise _relabelled(error, self._label) from None
+        return StudentObject(value, self._label) if _is_remote(value) else value
 
 
 class StudentModule:
@@ -207,7 +273,7 @@ class CheckContext:
         try:
             reply = self.session.call(CALL_HELPER_NAME, function, *args, **kwargs)
         except StudentCodeError as error:
-            raise type(error)(function, error.type, error.message, error.traceback) from None
+            raise _relabelled(error, function) from None
         if not isinstance(reply, (list, tuple)) or len(reply) != 2 or not isinstance(reply[1], list):
             raise CheckFailed(f"Could not call {function} through the grader's helper "
                               f"({CALL_HELPER_NAME}); did your code redefine it?")
@@ -393,7 +459,7 @@ def diagnose(got: Any, expected: Any, *, batch_size: int | None = None, variants
         value, problem = _numeric(variant.value)
         if problem is None and _close(got, np.asarray(value, dtype=np.float64), rtol, atol):
             return Diagnosis("variant", variant.explanation)
-    kind, values = _match_transformation(got, expected, batch_size, rtol, atol)
+    kind, values = _match_transformation(got, expected, batch_size, rtol, atol, hints)
     if kind is None:
         return None
     template = (hints or {}).get(kind, BUG_TEMPLATES[kind])
@@ -402,7 +468,7 @@ def diagnose(got: Any, expected: Any, *, batch_size: int | None = None, variants
     return Diagnosis(kind, template)
 
 
-def _match_transformation(got, expected, batch_size, rtol, atol) -> tuple[str | None, dict]:
+def _match_transformation(got, expected, batch_size, rtol, atol, hints=None) -> tuple[str | None, dict]:
     if got.shape != expected.shape:
         if got.ndim == 2 and got.shape == expected.shape[::-1] and _close(got.T, expected, rtol, atol):
             return "transposed", {}
@@ -410,7 +476,10 @@ def _match_transformation(got, expected, batch_size, rtol, atol) -> tuple[str | 
     if not np.all(np.isfinite(got)) or not np.all(np.isfinite(expected)) or _close(got, expected, rtol, atol):
         return None, {}
     if np.all(got == 0):
-        return "zero", {}
+        # All zeros where every expected value is negative is what ReLU would do;
+        # say so only when the caller expects that mistake (it gave a "relu" hint).
+        suspect_relu = "relu" in (hints or {}) and np.all(expected <= 0)
+        return ("relu" if suspect_relu else "zero"), {}
     scalar = expected.size == 1
     c = _scale_factor(got, expected)
     if c is not None and _close(got, c * expected, rtol, atol):
@@ -467,7 +536,8 @@ def _describe_inputs(inputs: Mapping[str, Any], index: tuple | None, shape: tupl
 def compare_arrays(name: str, got: Any, expected: Any, *, rtol: float = 1e-7, atol: float = 1e-9,
                    dtype: Any = None, inputs: Mapping[str, Any] | None = None,
                    show_inputs: bool = True, batch_size: int | None = None,
-                   variants: Sequence[Variant] = (), hints: Mapping[str, str] | None = None) -> Comparison:
+                   variants: Sequence[Variant] = (), hints: Mapping[str, str] | None = None,
+                   against: str = "the reference") -> Comparison:
     """Compare a student's array with the reference and explain any difference.
 
     Reports the type, shape and (when ``dtype`` is given) dtype expected and
@@ -476,6 +546,7 @@ def compare_arrays(name: str, got: Any, expected: Any, *, rtol: float = 1e-7, at
     bug, when a transformation of the reference explains it (see
     :func:`name_the_bug`); and, when ``show_inputs`` (visible tests), the
     inputs that expose it. NaN in ``expected`` must be matched by NaN.
+    ``against`` names what ``expected`` is, in the messages.
     """
     expected = np.asarray(expected)
     array, problem = _numeric(got)
@@ -503,19 +574,19 @@ def compare_arrays(name: str, got: Any, expected: Any, *, rtol: float = 1e-7, at
     if np.all(close):
         if lines:
             return Comparison(False, "\n".join(lines))
-        return Comparison(True, f"{name} matches the reference.")
+        return Comparison(True, f"{name} matches {against}.")
     with np.errstate(invalid="ignore", over="ignore"):
-        return _describe_difference(name, got64, exp64, close, lines, rtol, atol, shown,
+        return _describe_difference(name, got64, exp64, close, lines, rtol, atol, shown, against,
                                     diagnose(got64, exp64, batch_size=batch_size, variants=variants, hints=hints))
 
 
-def _describe_difference(name, got64, exp64, close, lines, rtol, atol, shown, diagnosis) -> Comparison:
+def _describe_difference(name, got64, exp64, close, lines, rtol, atol, shown, against, diagnosis) -> Comparison:
     bad = ~close
     if bad.size == 1:
         lines.append(f"{name} is {got64.reshape(())[()]:.10g}; expected {exp64.reshape(())[()]:.10g} "
                      f"(tolerance: rtol={rtol:g}, atol={atol:g}).")
     else:
-        lines.append(f"{name} differs from the reference in {int(bad.sum())} of {bad.size} entries "
+        lines.append(f"{name} differs from {against} in {int(bad.sum())} of {bad.size} entries "
                      f"(tolerance: rtol={rtol:g}, atol={atol:g}).")
     lines.extend(_nonfinite_lines(name, got64, exp64))
     finite_bad = bad & np.isfinite(got64) & np.isfinite(exp64)
@@ -584,7 +655,8 @@ def require_close(name: str, got: Any, expected: Any, **options) -> np.ndarray:
 
 def compare_named_arrays(got: Mapping[str, Any], expected: Mapping[str, Any], *, what: str = "gradient",
                          batch_size: int | None = None, variants: Mapping[str, Sequence[Variant]] | None = None,
-                         hints: Mapping[str, Mapping[str, str]] | None = None, **options) -> Comparison:
+                         hints: Mapping[str, Mapping[str, str]] | None = None, against: str = "the reference",
+                         **options) -> Comparison:
     """Compare several named arrays (parameters, gradients) and name a shared bug.
 
     ``what`` is the singular noun for the entries. When every mismatching
@@ -595,14 +667,14 @@ def compare_named_arrays(got: Mapping[str, Any], expected: Mapping[str, Any], *,
     hints = hints or {}
     failures: list[tuple[str, Comparison]] = []
     for key, reference in expected.items():
-        comparison = compare_arrays(key, got.get(key), reference, batch_size=batch_size,
+        comparison = compare_arrays(key, got.get(key), reference, batch_size=batch_size, against=against,
                                     variants=variants.get(key, ()), hints=hints.get(key), **options)
         if not comparison.ok:
             failures.append((key, comparison))
     if not failures:
-        return Comparison(True, f"Every {what} matches the reference.")
+        return Comparison(True, f"Every {what} matches {against}.")
     wrong = [key for key, _ in failures]
-    head = f"{len(failures)} of {len(expected)} {what}s differ from the reference: {', '.join(wrong)}."
+    head = f"{len(failures)} of {len(expected)} {what}s differ from {against}: {', '.join(wrong)}."
     shared = {c.diagnosis for _, c in failures}
     summary = None
     if len(failures) > 1 and len(shared) == 1 and None not in shared:

@@ -40,9 +40,11 @@ FORWARD_HINTS = {"relu": "your forward pass applies ReLU to the output layer; th
 
 def require_forward(ctx, params, X, label):
     expected = ctx.reference.forward(params, X)
-    ctx.require_close(f"forward(params, X) for {label}", ctx.student.forward(params, X), expected,
-                      inputs={"X": X}, variants=forward_variants(params, X), hints=FORWARD_HINTS,
-                      **tolerances(ctx))
+    try:
+        ctx.require_close("Yhat", ctx.student.forward(params, X), expected, inputs={"X": X},
+                          variants=forward_variants(params, X), hints=FORWARD_HINTS, **tolerances(ctx))
+    except CheckFailed as failure:
+        raise CheckFailed(f"Yhat = forward(params, X) for {label}:\n{failure.message}") from None
 
 
 def student_loss_and_grads(ctx, params, X, Y):
@@ -159,7 +161,7 @@ def gradient_check(ctx, h=1e-5):
                 estimate[index] = (losses[0] - losses[1]) / (2 * h)
             numerical[f"{label}{layer + 1}"] = estimate
     ctx.require_all_close(params_by_name(grads, "d"), numerical, rtol=1e-4, atol=1e-7, batch_size=5,
-                          what="gradient")
+                          what="gradient", against="central differences of your own loss")
     return "Each gradient entry agrees with (loss(p + h) - loss(p - h)) / 2h of your own loss."
 
 

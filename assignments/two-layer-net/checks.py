@@ -76,7 +76,8 @@ def grad_variants(params, expected, reg):
                          Variant(f"the gradient of the regularisation is missing from d{key}: add 2 * reg * {key}",
                                  expected[key] - 2 * reg * params[key])]
     for key in ("b1", "b2"):
-        variants[key] = [Variant(f"the bias {key} is regularised; only W1 and W2 should be",
+        variants[key] = [Variant(f"d{key} includes 2 * reg * {key}: the bias {key} is regularised; only W1 and W2 "
+                                 f"should be",
                                  expected[key] + 2 * reg * params[key])]
     return variants
 
@@ -86,10 +87,10 @@ def compare_grads(ctx, grads, expected, params, reg, N):
     if missing:
         raise CheckFailed(f"grads has keys {sorted(map(str, grads))}; it needs {', '.join(KEYS)} "
                           f"(the same keys as self.params). Missing: {', '.join(missing)}.")
-    hints = {k: {"zero": f"{k} is all zeros: the gradient of {k} is missing"} for k in KEYS}
-    ctx.require_all_close({k: grads[k] for k in KEYS}, {k: expected[k] for k in KEYS}, batch_size=N,
-                          variants=grad_variants(params, expected, reg), hints=hints, what="gradient",
-                          **tolerances(ctx))
+    hints = {f"d{k}": {"zero": f"d{k} is all zeros: the gradient of {k} is missing"} for k in KEYS}
+    variants = {f"d{k}": v for k, v in grad_variants(params, expected, reg).items()}
+    ctx.require_all_close({f"d{k}": grads[k] for k in KEYS}, {f"d{k}": expected[k] for k in KEYS},
+                          batch_size=N, variants=variants, hints=hints, what="gradient", **tolerances(ctx))
 
 
 @check("constructor: params shapes and initialisation", points=1)
@@ -122,7 +123,7 @@ def scores(ctx):
     probabilities = np.exp(expected - expected.max(axis=1, keepdims=True))
     probabilities /= probabilities.sum(axis=1, keepdims=True)
     hidden_linear = (X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]
-    ctx.require_close("loss(X) (the scores)", net.loss(X), expected, inputs={"X": X}, **tolerances(ctx),
+    ctx.require_close("scores", net.loss(X), expected, inputs={"X": X}, **tolerances(ctx),
                       hints={"relu": "your scores have ReLU applied to the output layer; the scores are linear"},
                       variants=[Variant("loss(X) returns softmax probabilities; return the raw scores", probabilities),
                                 Variant("your forward pass has no ReLU on the hidden layer", hidden_linear),
