@@ -21,6 +21,7 @@ del sys.path[0]
 HARNESS_FILES = {os.path.abspath(__file__), os.path.abspath(protocol.__file__)}
 MAX_REQUEST_BYTES = 2**31
 MAX_HANDLES = 1_000_000
+LOST_CONNECTION = 86  # exit status when the reply pipe is gone (the student closed it)
 
 
 def _mlp_forward(params, X, *rest, **kwargs):
@@ -74,11 +75,16 @@ class Harness:
     def send(self, header, value=None):
         try:
             data = protocol.encode_message(header, value, self.make_ref)
-        except (protocol.WireError, RecursionError) as error:
-            data = protocol.encode_message(_unsendable(error, header.get("where", "")), None)
+        except MemoryError:
+            data = protocol.encode_message({"status": "fatal", "verdict": "memory_limit"}, None)
+        except BaseException as error:  # a value the wire cannot carry, or the student's __index__ raising
+            data = protocol.encode_message(_unsendable(error), None)
         view = memoryview(data)
-        while view:
-            view = view[os.write(self.reply_fd, view) :]
+        try:
+            while view:
+                view = view[os.write(self.reply_fd, view) :]
+        except OSError:
+            os._exit(LOST_CONNECTION)
 
     def make_ref(self, obj):
         key = id(obj)
@@ -99,8 +105,10 @@ class Harness:
         while True:
             try:
                 header, arrays = self.receive()
-            except EOFError:
+            except (EOFError, OSError):
                 return
+            except protocol.WireError:
+                os._exit(LOST_CONNECTION)
             if header.get("op") == "exit":
                 return
             self.handle(header, arrays)
@@ -156,8 +164,8 @@ class Harness:
         }
 
 
-def _unsendable(error, where):
-    message = f"returned {error}, which cannot be sent back to the grader (it accepts None, bool, int, float, str, list, tuple, dict with str keys, numeric NumPy arrays and objects)"
+def _unsendable(error):
+    message = f"returned {_one_line(error) if not isinstance(error, protocol.WireError) else error}, which cannot be sent back to the grader (it accepts None, bool, int, float, str, list, tuple, dict with str keys, numeric NumPy arrays and objects)"
     return {"status": "error", "type": "TypeError", "message": message, "traceback": ""}
 
 

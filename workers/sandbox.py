@@ -34,6 +34,8 @@ OUTPUT_KILL_FACTOR = 16
 """Output beyond this many times ``output_kb`` (stdout + stderr) stops the sandbox."""
 HARNESS_FILES = ("harness.py", "protocol.py")
 PIPE_SIZE = 1 << 20
+HARNESS_LOST_CONNECTION = 86
+"""The harness's exit status when it can no longer write replies (see harness.py)."""
 
 
 class SandboxFailure(Exception):
@@ -137,6 +139,7 @@ class SandboxSession:
         self._launch: Launch | None = None
         self._failure: SandboxFailure | None = None
         self._busy_s = 0.0
+        self._working_since: float | None = None
         self._closed = False
         self._out = _OutputBuffer(self.limits.output_kb * 1024)
         self._err = _OutputBuffer(self.limits.output_kb * 1024)
@@ -244,6 +247,8 @@ class SandboxSession:
     @property
     def execution_time(self) -> float:
         """Seconds the sandbox spent working for the submission (start, import, calls)."""
+        if self._working_since is not None:
+            return self._busy_s + time.perf_counter() - self._working_since
         return self._busy_s
 
     @property
@@ -289,10 +294,12 @@ class SandboxSession:
     def _exchange(self, message: bytes, where: str):
         """Send one request and wait for its reply, draining output meanwhile."""
         started = time.perf_counter()
+        self._working_since = started
         try:
             self._send(message, where, started)
             return self._receive(where, started_here=False, started=started)
         finally:
+            self._working_since = None
             self._busy_s += time.perf_counter() - started
 
     def _send(self, message: bytes, where: str, started: float) -> None:
@@ -309,6 +316,8 @@ class SandboxSession:
 
     def _receive(self, where: str, *, started_here: bool, started: float | None = None):
         started = time.perf_counter() if started is None else started
+        if started_here:
+            self._working_since = started
         fd = self._launch.reply_fd
         try:
             while True:
@@ -330,6 +339,7 @@ class SandboxSession:
             self._fail("protocol_error", f"Your code sent malformed data to the grader {where} ({error})")
         finally:
             if started_here:
+                self._working_since = None
                 self._busy_s += time.perf_counter() - started
 
     def _wait(self, wanted: dict, where: str, started: float) -> None:
@@ -421,7 +431,7 @@ class SandboxSession:
             self._fail("internal_error", f"the sandbox did not start (exit status {status}): {detail}")
         signal_number = status - 128 if status > 128 else -status if status < 0 else 0
         if signal_number == signal.SIGXCPU or (signal_number == signal.SIGKILL and not launch_.oom_killed()
-                                                and self._busy_s >= limits.cpu_s):
+                                                and self.execution_time >= limits.cpu_s):
             self._fail("time_limit", f"Your code used more than {limits.cpu_s:.1f} s of CPU time {where} (limit {limits.cpu_s:g} s)")
         if signal_number == signal.SIGKILL and launch_.oom_killed():
             self._fail("memory_limit", self._memory_message(where))
@@ -430,7 +440,10 @@ class SandboxSession:
         if signal_number:
             name = signal.Signals(signal_number).name if signal_number in signal.valid_signals() else str(signal_number)
             self._fail("runtime_error", f"Your code's Python process was killed by signal {name} {where}")
-        self._fail("runtime_error", f"Your code stopped the Python process (exit status {status}) {where}; do not call os._exit or exit at the top level")
+        if status == HARNESS_LOST_CONNECTION:
+            self._fail("protocol_error", f"Your code closed or broke the grader's connection {where}")
+        hint = "; remove calls to os._exit() and exit() from the top level" if where == "while being imported" else ""
+        self._fail("runtime_error", f"Your code ended the Python process (exit status {status}) {where}{hint}")
 
 
 class _OutputBuffer:
@@ -547,7 +560,7 @@ if [ -n "$2" ]; then
   /bin/mkdir -m 1777 "$2/tmp" "$2/shm"
 fi
 shift 3
-exec "$@"
+exec /usr/bin/env -i "$@"
 """
 
 

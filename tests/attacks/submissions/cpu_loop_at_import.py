@@ -1,0 +1,3 @@
+# Spins forever while being imported.
+while True:
+    pass

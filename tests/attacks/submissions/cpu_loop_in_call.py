@@ -1,0 +1,4 @@
+# relu never returns and burns CPU.
+def relu(x):
+    while True:
+        pass

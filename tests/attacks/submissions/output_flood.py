@@ -1,0 +1,4 @@
+# Prints without end.
+def relu(x):
+    while True:
+        print("x" * 1000)
