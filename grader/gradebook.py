@@ -18,7 +18,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from grader.db import db
-from grader.models import Assignment, Course, Enrolment, Extension, Role, Submission, User
+from grader.models import Assignment, Course, Enrolment, Extension, Role, Submission, User, UTCDateTime
 
 DAY_MS = 86_400_000
 
@@ -59,6 +59,18 @@ class Cell:
 
 
 @dataclass
+class CountedCell:
+    """The submission whose score counts for one student on one assignment."""
+
+    user_id: int
+    assignment_id: int
+    submission_id: int
+    value: float | None
+    overridden: bool
+    late: bool
+
+
+@dataclass
 class StudentRow:
     user_id: int
     username: str
@@ -81,46 +93,67 @@ class Gradebook:
         return sum(a.max_score for a in self.assignments)
 
 
-def counted_submissions(course_id: int, assignment_id: int | None = None):
-    """A select of every scored submission with its counted value (override, else late-adjusted score)."""
-    due = func.coalesce(Extension.due_at, Assignment.due_at)
-    is_late = and_(due.isnot(None), Submission.created_at > due)
-    factor = case((is_late, 1.0 - Assignment.late_penalty_per_day * days_late_sql(Submission.created_at, due)),
-                  else_=literal(1.0, Float))
-    factor = case((factor < 0, literal(0.0, Float)), else_=factor)
-    scale = case((Submission.max_score > 0, Assignment.max_score / Submission.max_score), else_=literal(1.0, Float))
+def _counted_value(assignment: Assignment, with_extensions: bool):
+    """SQL for a submission's counted value, with the assignment's policy bound as constants."""
+    due = literal(assignment.due_at, UTCDateTime()) if assignment.due_at else None
+    if with_extensions:
+        due = func.coalesce(Extension.due_at, due) if due is not None else Extension.due_at
+    if due is None:
+        factor, is_late = literal(1.0, Float), literal(False)
+    else:
+        is_late = and_(due.isnot(None), Submission.created_at > due)
+        penalised = 1.0 - literal(assignment.late_penalty_per_day, Float) * days_late_sql(Submission.created_at, due)
+        factor = case((is_late, case((penalised < 0, literal(0.0, Float)), else_=penalised)),
+                      else_=literal(1.0, Float))
+    scale = case((Submission.max_score > 0, literal(assignment.max_score, Float) / Submission.max_score),
+                 else_=literal(1.0, Float))
     value = case((Submission.override_score.isnot(None), Submission.override_score),
                  else_=Submission.score * factor * scale)
-    query = (
-        select(Submission.user_id, Submission.assignment_id, Submission.id.label("submission_id"),
-               value.label("value"), Submission.override_score.isnot(None).label("overridden"),
-               case((is_late, literal(1)), else_=literal(0)).label("late"), Assignment.counting)
-        .select_from(Submission)
-        .join(Assignment, Assignment.id == Submission.assignment_id)
-        .outerjoin(Extension, and_(Extension.assignment_id == Submission.assignment_id,
-                                   Extension.user_id == Submission.user_id))
-        .where(Assignment.course_id == course_id,
-               or_(Submission.score.isnot(None), Submission.override_score.isnot(None)))
-    )
-    if assignment_id is not None:
-        query = query.where(Submission.assignment_id == assignment_id)
-    return query
+    return value, is_late
 
 
-def counting_cells(course_id: int, assignment_id: int | None = None, user_ids=None):
-    """Rows (user_id, assignment_id, submission_id, value, overridden, late): the submission that counts."""
-    query = counted_submissions(course_id, assignment_id)
+def _assignment_cells(assignment: Assignment, user_ids=None) -> list:
+    """One assignment's counting submission per student, in a single grouped query."""
+    with_extensions = db.session.scalar(select(Extension.id).where(
+        Extension.assignment_id == assignment.id).limit(1)) is not None
+    value, is_late = _counted_value(assignment, with_extensions)
+    key = Submission.id * 1.0 if assignment.counting == "last" else value
+    columns = (Submission.user_id, Submission.id.label("submission_id"), value.label("value"),
+               Submission.override_score.isnot(None).label("overridden"),
+               case((is_late, literal(1)), else_=literal(0)).label("late"))
+    where = [Submission.assignment_id == assignment.id,
+             or_(Submission.score.isnot(None), Submission.override_score.isnot(None))]
     if user_ids is not None:
-        query = query.where(Submission.user_id.in_(user_ids))
-    counted = query.cte("counted")
-    # best: highest value, newest first on a tie; last: the newest scored submission.
-    order = case((counted.c.counting == "last", counted.c.submission_id * 1.0), else_=counted.c.value)
-    ranked = select(counted, func.row_number().over(
-        partition_by=(counted.c.user_id, counted.c.assignment_id),
-        order_by=(order.desc(), counted.c.submission_id.desc())).label("rank")).subquery()
-    return db.session.execute(select(
-        ranked.c.user_id, ranked.c.assignment_id, ranked.c.submission_id, ranked.c.value,
-        ranked.c.overridden, ranked.c.late).where(ranked.c.rank == 1)).all()
+        where.append(Submission.user_id.in_(user_ids))
+    source = select(*columns).select_from(Submission)
+    if with_extensions:
+        source = source.outerjoin(Extension, and_(Extension.assignment_id == assignment.id,
+                                                  Extension.user_id == Submission.user_id))
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        # SQLite takes the bare columns from the row holding the single max(): one pass, no sort.
+        query = source.add_columns(func.max(key).label("key")).where(*where).group_by(Submission.user_id)
+    elif dialect == "postgresql":
+        query = source.where(*where).distinct(Submission.user_id).order_by(
+            Submission.user_id, key.desc(), Submission.id.desc())
+    else:
+        ranked = source.add_columns(func.row_number().over(
+            partition_by=Submission.user_id, order_by=(key.desc(), Submission.id.desc())).label("rank")) \
+            .where(*where).subquery()
+        query = select(*[ranked.c[c.name] for c in columns]).where(ranked.c.rank == 1)
+    return db.session.execute(query).all()
+
+
+def counting_cells(course_id: int, assignment_id: int | None = None, user_ids=None) -> list[CountedCell]:
+    """The submission that counts for each (student, assignment) of a course: one query per assignment."""
+    where = [Assignment.course_id == course_id]
+    if assignment_id is not None:
+        where.append(Assignment.id == assignment_id)
+    cells = []
+    for assignment in db.session.scalars(select(Assignment).where(*where).order_by(Assignment.position)):
+        cells += [CountedCell(row.user_id, assignment.id, row.submission_id, row.value, bool(row.overridden),
+                              bool(row.late)) for row in _assignment_cells(assignment, user_ids)]
+    return cells
 
 
 def student_filter(course_id: int, query: str = ""):
@@ -150,14 +183,13 @@ def build_gradebook(course: Course, *, query: str = "", published_only: bool = F
             target.submission_id = cell.submission_id
             target.overridden = bool(cell.overridden)
             target.late = bool(cell.late)
-    attempts = select(Submission.user_id, Submission.assignment_id, func.count()).join(
-        Assignment, Assignment.id == Submission.assignment_id).where(Assignment.course_id == course.id)
-    if user_ids is not None:
-        attempts = attempts.where(Submission.user_id.in_(user_ids))
-    for user_id, assignment_id, count in db.session.execute(
-            attempts.group_by(Submission.user_id, Submission.assignment_id)):
-        if user_id in rows and assignment_id in column:
-            rows[user_id].cells[column[assignment_id]].attempts = count
+    for assignment in assignments:  # per assignment, each count is a range scan of one index
+        attempts = select(Submission.user_id, func.count()).where(Submission.assignment_id == assignment.id)
+        if user_ids is not None:
+            attempts = attempts.where(Submission.user_id.in_(user_ids))
+        for user_id, count in db.session.execute(attempts.group_by(Submission.user_id)):
+            if user_id in rows:
+                rows[user_id].cells[column[assignment.id]].attempts = count
     return Gradebook(assignments, list(rows.values()))
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from grader.staff import assignments, grades, routes  # noqa: E402,F401
+from grader.staff import assignments, grades, routes, views  # noqa: E402,F401
