@@ -59,16 +59,18 @@ def encode_value(value, arrays: list, make_ref=None, depth: int = 0):
     """
     if depth > MAX_DEPTH:
         raise WireError(f"value nested deeper than {MAX_DEPTH} levels")
-    if value is None or isinstance(value, (bool, str)):
+    if isinstance(value, (np.ndarray, np.generic)):
+        return _encode_numpy(value, arrays, make_ref)
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, int) and type(value) is not bool:
         return int(value)
     if isinstance(value, float):
         if math.isfinite(value):
             return float(value)
         return {"$t": "float", "v": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
-        return _encode_numpy(value, arrays, make_ref)
     if isinstance(value, Ref):
         return {"$t": "ref", "id": value.id, "cls": value.cls}
     if type(value) is list:

@@ -33,6 +33,8 @@ VERDICTS = ("time_limit", "memory_limit", "output_limit", "runtime_error", "synt
 OUTPUT_KILL_FACTOR = 16
 """Output beyond this many times ``output_kb`` (stdout + stderr) stops the sandbox."""
 HARNESS_FILES = ("harness.py", "protocol.py")
+BASELINES = ("maximum", "relu_grad", "matmul", "mlp_forward", "copy", "none")
+"""Calibration workloads the harness knows for ``time_call`` (harness.BASELINES)."""
 PIPE_SIZE = 1 << 20
 HARNESS_LOST_CONNECTION = 86
 """The harness's exit status when it can no longer write replies (see harness.py)."""
@@ -219,6 +221,10 @@ class SandboxSession:
         run's round trip itself. ``baseline`` names a workload of the harness
         (``maximum``, ``relu_grad``, ``matmul``, ``mlp_forward``, ``copy``, ``none``).
         """
+        if baseline not in BASELINES:
+            raise ValueError(f"unknown baseline {baseline!r}; known: {', '.join(BASELINES)}")
+        if repeat < 1:
+            raise ValueError("repeat must be at least 1")
         target, name, label = (name._ref.id, None, name._label) if isinstance(name, RemoteObject) else (0, name, name)
         self._request("stage", 0, None, (list(args), kwargs or {}), label)
         runs = {"student": [], "baseline": []}
