@@ -443,6 +443,8 @@ class SandboxSession:
             self._fail("memory_limit", self._memory_message(where))
         if signal_number == signal.SIGXFSZ:
             self._fail("output_limit", f"Your code wrote a file larger than {limits.file_size_mb} MB {where} (limit {limits.file_size_mb} MB)")
+        if signal_number == signal.SIGSYS:
+            self._fail("runtime_error", f"Your code made a system call that the sandbox does not allow {where}")
         if signal_number:
             name = signal.Signals(signal_number).name if signal_number in signal.valid_signals() else str(signal_number)
             self._fail("runtime_error", f"Your code's Python process was killed by signal {name} {where}")

@@ -128,6 +128,14 @@ def test_the_kernel_refuses_escapes():
     assert all(outcome != "ok" for outcome in results.values()), results
 
 
+def test_system_calls_of_other_abis_kill_the_sandbox():
+    session = SandboxSession(attack("kernel_escape"), FAST)
+    with pytest.raises(SandboxFailure) as raised, session:
+        session.call("x32_syscall")
+    assert raised.value.verdict == "runtime_error"
+    assert "system call that the sandbox does not allow in x32_syscall" in raised.value.message
+
+
 def test_tmp_is_capped_in_files_and_bytes():
     with SandboxSession(attack("tmp_inodes"), FAST) as session:
         made, error = session.call("probe")
