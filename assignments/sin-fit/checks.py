@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from assignments.api import CheckFailed, Partial, check, relu_network_forward, require_params
+from assignments.api import CheckFailed, Partial, check, network_kinks, relu_network_forward, require_params
 from assignments.plots import fitted_curve
 
 
@@ -52,6 +52,22 @@ def tier(ctx, mse):
     return 0.0, table
 
 
+def shape_advice(params):
+    """Why the fit is poor, read off the network's shape."""
+    grid = np.linspace(-np.pi, np.pi, 401)[:, None]
+    output = relu_network_forward(params, grid)[:, 0]
+    kinks = network_kinks(params, -np.pi, np.pi)
+    if np.std(output) < 0.05:
+        return (f" Your network's output is nearly constant (about {np.mean(output):.3f}): training did not "
+                f"follow the curve. A common cause: y has shape (N, 1), and subtracting an (N,) array from the "
+                f"(N, 1) output broadcasts to an (N, N) error.")
+    if len(kinks) == 0:
+        return " Your network has no kink inside [-pi, pi], so it is a straight line there: place the kinks inside."
+    return (f" Your network has {len(kinks)} kinks inside [-pi, pi]. Train longer or with a better learning "
+            f"rate, or place the kinks yourself and solve for the output layer: kinks spread over [-pi, pi] "
+            f"let the line bend with the curve.")
+
+
 @check("one hidden layer of at most 32 ReLU units", points=1)
 def network_shape(ctx):
     _, _, (value, _) = visible_fit(ctx)
@@ -73,8 +89,7 @@ def mean_squared_error(ctx):
                f"the largest error is {abs(error):.3g} at x = {where:.3f}. Tiers: {table}.")
     if fraction == 1.0:
         return summary
-    advice = (" Train longer or with a better learning rate, or place the kinks yourself: every hidden unit "
-              "adds one kink, and kinks spread over [-pi, pi] let the line bend with the curve.")
+    advice = shape_advice(params)
     if fraction == 0.0:
         raise CheckFailed(summary + advice)
     return Partial(6 * fraction, summary + advice)

@@ -73,9 +73,11 @@ def noisy_corners(ctx):
     wrong, outputs = misclassified(params, X, labels)
     noise = float(ctx.settings.get("noise", 0.1))
     if len(wrong):
-        raise CheckFailed(f"{len(wrong)} of {len(X)} points within {noise:g} of a corner are misclassified "
-                          f"(the network only fits the corners themselves?):\n"
-                          + describe_errors(X, outputs, wrong, labels))
+        corners_right = not len(misclassified(params, CORNERS, XOR)[0])
+        why = " (the corners themselves are right: the network has too little margin around them)" \
+            if corners_right else ""
+        raise CheckFailed(f"{len(wrong)} of {len(X)} points within {noise:g} of a corner are misclassified"
+                          f"{why}:\n" + describe_errors(X, outputs, wrong, labels))
     return f"All {len(X)} points within {noise:g} of a corner are classified like their corner."
 
 

@@ -19,7 +19,7 @@ def train_xor(seed):
     W2 = rng.standard_normal((hidden, 1)) * np.sqrt(1.0 / hidden)
     b2 = np.zeros(1)
     learning_rate = 0.1
-    for _ in range(3000):
+    for _ in range(2500):
         X = np.repeat(CORNERS, 16, axis=0) + rng.uniform(-0.15, 0.15, (64, 2))
         Y = np.repeat(TARGETS, 16, axis=0)
         Z1 = X @ W1 + b1
