@@ -132,11 +132,22 @@ def pack_message(header: dict, arrays: list) -> bytes:
     body = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
     parts = [HEADER.pack(MAGIC, len(body), len(arrays), 0), body]
     for array in arrays:
-        buffer = io.BytesIO()
-        np.save(buffer, np.asarray(array), allow_pickle=False)
-        blob = buffer.getvalue()
-        parts += [ARRAY_LENGTH.pack(len(blob)), blob]
+        header_bytes, data = _npy_parts(np.asarray(array))
+        parts += [ARRAY_LENGTH.pack(len(header_bytes) + data.nbytes), header_bytes, data]
     return b"".join(parts)
+
+
+def _npy_parts(array: np.ndarray):
+    """The ``.npy`` header and a zero-copy view of the data (what ``np.save`` writes)."""
+    if not (array.flags.c_contiguous or array.flags.f_contiguous):
+        array = np.ascontiguousarray(array)
+    header = io.BytesIO()
+    fields = np.lib.format.header_data_from_array_1_0(array)
+    try:
+        np.lib.format.write_array_header_1_0(header, fields)
+    except ValueError:  # a header too long for format 1.0
+        np.lib.format.write_array_header_2_0(header, fields)
+    return header.getvalue(), memoryview(array.ravel(order="K").view(np.uint8))
 
 
 def encode_message(header: dict, value, make_ref=None) -> bytes:
@@ -193,7 +204,11 @@ class MessageReader:
         if len(buffer) < total:
             return None
         header = _load_json(bytes(buffer[HEADER.size : HEADER.size + json_length]))
-        arrays = [load_array(memoryview(buffer)[a:b]) for a, b in offsets]
+        with memoryview(buffer) as view:
+            arrays = []
+            for start, end in offsets:
+                with view[start:end] as blob:
+                    arrays.append(load_array(blob))
         del buffer[:total]
         self.message_bytes = total
         return header, arrays
@@ -223,25 +238,26 @@ def _reject_constant(name: str):
 
 
 def load_array(blob) -> np.ndarray:
-    """Load one ``.npy`` blob: numeric or bool dtype only, never pickles."""
-    stream = io.BytesIO(bytes(blob))
+    """Load one ``.npy`` blob: numeric or bool dtype only, never pickles; returns a copy."""
+    blob = memoryview(blob)
+    stream = io.BytesIO(bytes(blob[: min(len(blob), 1 << 17)]))  # the header, at most 128 KiB
     try:
         version = np.lib.format.read_magic(stream)
         if version == (1, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
         else:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
-        if dtype.kind not in ARRAY_KINDS or dtype.hasobject or dtype.names is not None:
-            raise WireError(f"array of dtype {dtype} is not allowed on the wire")
-        expected = dtype.itemsize * math.prod(shape)
-        if stream.getbuffer().nbytes - stream.tell() != expected:
-            raise WireError("array data length does not match its header")
-        stream.seek(0)
-        array = np.load(stream, allow_pickle=False)
-    except WireError:
-        raise
     except Exception as error:  # numpy raises many kinds for malformed input
         raise WireError(f"malformed array: {str(error)[:100]}") from None
+    if dtype.kind not in ARRAY_KINDS or dtype.hasobject or dtype.names is not None or dtype.subdtype:
+        raise WireError(f"array of dtype {dtype} is not allowed on the wire")
+    count = math.prod(shape)
+    data = blob[stream.tell() :]
+    if len(data) != dtype.itemsize * count:
+        raise WireError("array data length does not match its header")
+    array = np.frombuffer(data, dtype=dtype, count=count).copy()
+    data.release()
+    array = array.reshape(shape, order="F" if fortran else "C")
     if not array.dtype.isnative:
         array = array.astype(array.dtype.newbyteorder("="))
     return array
