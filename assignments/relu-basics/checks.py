@@ -80,7 +80,7 @@ def relu_grad_random(ctx):
     return "relu_grad is 1 where x > 0 and 0 where x < 0 (either value accepted at exactly 0)."
 
 
-@check("relu_grad keeps the dtype; handles inf and empty arrays", points=1)
+@check("relu_grad keeps the dtype and handles inf and empty arrays", points=1)
 def relu_grad_dtypes(ctx):
     for dtype in (np.float64, np.float32):
         x = with_zeros(ctx, (3, 4)).astype(dtype)
