@@ -43,6 +43,8 @@ RESERVED_SLUGS = {"new", "builtin"}
 """Names taken by staff URLs (/assignments/new)."""
 IGNORED_PARTS = {"__MACOSX", "__pycache__", ".DS_Store"}
 VALIDATION_SOFT_LIMIT_S = 900
+VALIDATION_JOBS = 2
+"""Files (solution, starter, mutants) graded at once during a validation."""
 
 
 class UploadRejected(ValueError):
@@ -230,7 +232,10 @@ def validate_assignment_task(assignment_id: int, path: str, source: str = "uploa
 
 def run_validation(assignment_id: int, path: str, source: str = "upload") -> dict:
     """Run `grader assignments validate` logic on ``path``; on success make it the assignment's folder."""
-    _save_validation(assignment_id, state="running", path=path, source=source, started_at=utcnow().isoformat())
+    mutants = len(list((Path(path) / "mutants").glob("*.py"))) if (Path(path) / "mutants").is_dir() else 0
+    _save_validation(assignment_id, state="running", path=path, source=source, started_at=utcnow().isoformat(),
+                     progress={"done": 0, "total": 3 + mutants,
+                               "label": f"grading the solution (twice), the starter and {mutants} mutant(s)…"})
     try:
         report = _call_validator(Path(path), lambda done, total, label="": _save_validation(
             assignment_id, progress={"done": done, "total": total, "label": str(label)[:200]}))
@@ -274,6 +279,8 @@ def _call_validator(path: Path, progress) -> Any:
         if name in parameters:
             kwargs[name] = current_app.config["GRADER"].sandbox
             break
+    if "jobs" in parameters:
+        kwargs["jobs"] = VALIDATION_JOBS
     return validate_assignment(path, **kwargs)
 
 
@@ -285,7 +292,9 @@ def normalise_report(report: Any) -> dict:
         if isinstance(value, bool):
             passed = value
             break
-    if hasattr(report, "to_dict"):
+    if hasattr(report, "as_dict"):
+        data = report.as_dict()
+    elif hasattr(report, "to_dict"):
         data = report.to_dict()
     elif dataclasses.is_dataclass(report):
         data = dataclasses.asdict(report)
@@ -301,6 +310,9 @@ def normalise_report(report: Any) -> dict:
     if passed is None:
         passed = bool(rows) and all(r.get("ok", r.get("passed", False)) for r in rows)
     message = data.get("message") or data.get("summary") or (str(report) if not rows and not data else "")
+    if data.get("deterministic") is False:
+        message = (message + "\n" if message else "") + \
+            "The solution got different scores from two gradings with the same seed (checks must be deterministic)."
     return {"passed": bool(passed), "rows": rows, "message": str(message or "")[:4000]}
 
 
