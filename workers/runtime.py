@@ -110,8 +110,7 @@ def provision(data_dir: Path | None = None, *, force: bool = False, log=print) -
     if not SYSTEM_PYTHON.exists():
         raise RuntimeMissing(f"{SYSTEM_PYTHON} is missing: install Debian's python3 and python3-venv")
     base = _provision_base(data_dir)
-    base.mkdir(parents=True, exist_ok=True)
-    _make_world_readable(base)
+    make_traversable(base)
     with open(base / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         target = base / runtime_key()
@@ -151,6 +150,19 @@ def _finish(path: Path) -> None:
     info = {"numpy": numpy.__version__, "python": str(SYSTEM_PYTHON), "key": runtime_key()}
     (path / COMPLETE_MARKER).write_text(json.dumps(info) + "\n")
     os.chmod(path / COMPLETE_MARKER, 0o644)
+
+
+def make_traversable(path: Path) -> None:
+    """Create ``path`` and give o+x to it and to the ancestors we own (a umask of 077 must not lock out uid 65534)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:  # the sandbox then runs as this same user
+        return
+    for part in [path, *path.parents]:
+        info = part.stat()
+        if info.st_uid != os.geteuid() or part == Path("/"):
+            break
+        if not info.st_mode & stat.S_IXOTH:
+            os.chmod(part, info.st_mode | 0o711)
 
 
 def _make_world_readable(path: Path) -> None:

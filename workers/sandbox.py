@@ -741,7 +741,7 @@ def _job_base() -> Path:
         base = ROOT_JOB_BASE
     else:
         base = Path(tempfile.gettempdir()) / f"relugrade-jobs-{os.geteuid()}"
-    base.mkdir(parents=True, exist_ok=True)
+    runtime.make_traversable(base)
     info = os.lstat(base)
     if info.st_uid != os.geteuid() or not os.path.isdir(base) or os.path.islink(base):
         raise LaunchError(f"{base} must be a directory owned by uid {os.geteuid()}")
