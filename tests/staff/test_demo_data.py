@@ -11,7 +11,7 @@ from grader.db import db
 from grader.demo_data import seed_class_activity
 from grader.gradebook import build_gradebook
 from grader.models import Result, Submission
-from grader.models import TestResult as TestResultRow
+from grader import models
 from grader.policy import due_for
 from grader.student.views import counting_score, my_submissions
 
@@ -20,7 +20,7 @@ def test_seeding_makes_what_was_asked_and_is_idempotent(classroom, as_user):
     report = seed_class_activity(classroom.a, students=12, submissions=4, seed=1)
     assert (report.students, report.submissions) == (12, 12 * 4 * 2)
     assert db.session.scalar(select(func.count()).select_from(Result)) == report.submissions
-    assert db.session.scalar(select(func.count()).select_from(TestResultRow)) == report.test_rows == report.submissions * 6
+    assert db.session.scalar(select(func.count()).select_from(models.TestResult)) == report.test_rows == report.submissions * 6
     again = seed_class_activity(classroom.a, students=12, submissions=4, seed=1)
     assert again.submissions == 0, "a second run adds nothing"
     # The new rows keep working with the ORM (ids and sequences are past the bulk-inserted ones).
