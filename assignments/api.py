@@ -570,7 +570,8 @@ def compare_arrays(name: str, got: Any, expected: Any, *, rtol: float = 1e-7, at
                      f" (the values are checked separately).")
     got64 = array.astype(np.float64)
     exp64 = expected.astype(np.float64)
-    close = np.isclose(got64, exp64, rtol=rtol, atol=atol, equal_nan=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        close = np.isclose(got64, exp64, rtol=rtol, atol=atol, equal_nan=True)
     if np.all(close):
         if lines:
             return Comparison(False, "\n".join(lines))
