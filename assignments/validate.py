@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from assignments.loader import Assignment, load_assignment
 from assignments.runner import grade_code
@@ -68,17 +70,29 @@ class ValidationReport:
 
 
 def validate_assignment(path_or_assignment: str | Path | Assignment, *, seed: int = 0, sandbox_kind: str = "bwrap",
-                        jobs: int = 1) -> ValidationReport:
-    """Grade the solution (twice), the starter and every mutant; report what each scored."""
+                        jobs: int = 1, progress: Callable[[int, int, str], None] | None = None) -> ValidationReport:
+    """Grade the solution (twice), the starter and every mutant; report what each scored.
+
+    ``progress(done, total, label)`` is called after each graded file.
+    """
     assignment = path_or_assignment if isinstance(path_or_assignment, Assignment) \
         else load_assignment(path_or_assignment)
     files = [("solution", "solution.py", assignment.solution_code),
              ("solution", "solution.py", assignment.solution_code),
              ("starter", "starter.py", assignment.starter_code)]
     files += [("mutant", f"mutants/{p.name}", p.read_text(encoding="utf-8")) for p in assignment.mutants]
+    lock, done = threading.Lock(), [0]
+
+    def grade_one(item):
+        result = grade_code(assignment, item[2], seed, sandbox_kind=sandbox_kind)
+        if progress is not None:
+            with lock:
+                done[0] += 1
+                progress(done[0], len(files), f"graded {item[1]}")
+        return result
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = list(pool.map(lambda item: grade_code(assignment, item[2], seed, sandbox_kind=sandbox_kind),
-                                files))
+        results = list(pool.map(grade_one, files))
     first, second = results[0], results[1]
     deterministic = [t["score"] for t in first["tests"]] == [t["score"] for t in second["tests"]]
     rows = [judge(kind, name, result) for (kind, name, _), result in zip(files[1:], results[1:])]

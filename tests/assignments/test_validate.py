@@ -24,7 +24,9 @@ def test_an_uncaught_mutant_and_a_scoring_starter_are_reported(make_assignment):
     folder = make_assignment(DOUBLE_CHECKS, starter="def double(x):\n    return x * 2\n",
                              mutants={"same.py": "def double(x):\n    return x + x\n",
                                       "wrong.py": "def double(x):\n    return x\n"})
-    report = validate_assignment(folder)
+    calls = []
+    report = validate_assignment(folder, progress=lambda done, total, label: calls.append((done, total, label)))
+    assert [c[:2] for c in calls] == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
     assert not report.ok
     rows = {row.file: row for row in report.rows}
     assert rows["starter.py"].problem.startswith("the starter earns points in: doubles")
