@@ -186,6 +186,7 @@ def seed_class_activity(course: Course, students: int = 500, submissions: int = 
                                  "visibility", "output"), test_rows)
     _fix_sequences()
     db.session.commit()
+    _analyze()
     return SeedReport(len(user_ids), len(sub_rows), len(test_rows), time.perf_counter() - started)
 
 
@@ -201,6 +202,14 @@ def _fix_sequences() -> None:
     for table in ("users", "enrolments", "submissions", "results", "test_results"):
         db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                 f"COALESCE((SELECT MAX(id) FROM {table}), 1))"))
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after a bulk load (autovacuum would, minutes later)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for table in ("users", "enrolments", "submissions", "results", "test_results"):
+            db.session.execute(text(f"ANALYZE {table}"))
+        db.session.commit()
 
 
 def seed_demo_with_activity(students: int, submissions: int, *, seed: int = 0) -> tuple[Course, SeedReport]:
