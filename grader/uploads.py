@@ -237,8 +237,7 @@ def run_validation(assignment_id: int, path: str, source: str = "upload") -> dic
                      progress={"done": 0, "total": 3 + mutants,
                                "label": f"grading the solution (twice), the starter and {mutants} mutant(s)…"})
     try:
-        report = _call_validator(Path(path), lambda done, total, label="": _save_validation(
-            assignment_id, progress={"done": done, "total": total, "label": str(label)[:200]}))
+        report = _call_validator(Path(path), _progress_recorder(assignment_id))
         summary = normalise_report(report)
     except Exception as error:  # a broken folder or a validator crash is a failed validation, shown as such
         log.exception("validating %s failed", path)
@@ -247,6 +246,20 @@ def run_validation(assignment_id: int, path: str, source: str = "upload") -> dic
     if summary["passed"]:
         state = _adopt_folder(assignment_id, Path(path), source, summary)
     return _save_validation(assignment_id, state=state, finished_at=utcnow().isoformat(), **summary)
+
+
+def _progress_recorder(assignment_id: int):
+    """A progress(done, total, label) callback; the validator calls it from its own threads."""
+    app = current_app._get_current_object()
+
+    def record(done: int, total: int, label: str = "") -> None:
+        try:
+            with app.app_context():  # a thread of its own: its own app context and session
+                _save_validation(assignment_id, progress={"done": done, "total": total, "label": str(label)[:200]})
+        except Exception:  # progress is a courtesy; it must never fail the validation
+            log.exception("could not record validation progress of assignment %s", assignment_id)
+
+    return record
 
 
 def _adopt_folder(assignment_id: int, folder: Path, source: str, summary: dict) -> str:

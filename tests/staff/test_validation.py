@@ -69,6 +69,7 @@ def test_a_solution_that_loses_points_fails_validation(classroom, tmp_path, app)
     row = register_upload(classroom.a, folder, files)
     record = run_validation(row.id, str(folder))
     assert record["state"] == "failed"
+    assert record["progress"]["done"] == record["progress"]["total"] >= 3, "progress recorded from the validator's threads"
     assert any("the solution loses points" in r.get("problem", "") for r in record["rows"])
     db.session.refresh(row)
     assert not row.published and row.source_path == str(folder)
