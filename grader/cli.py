@@ -40,17 +40,6 @@ def db_upgrade(revision: str) -> None:
     click.echo("database is up to date")
 
 
-@main.command()
-def demo() -> None:
-    """Seed the demo course (every built-in assignment published) and the demo accounts."""
-    from grader.demo import DEMO_ACCOUNTS, seed_demo_course
-
-    with _app().app_context():
-        course = seed_demo_course()
-        click.echo(f"demo course '{course.slug}' with {len(course.assignments)} assignments")
-    click.echo("demo logins (password = username): " + ", ".join(DEMO_ACCOUNTS))
-
-
 @main.group()
 def users() -> None:
     """User accounts."""
@@ -171,9 +160,11 @@ def import_assignment(path: str, course_slug: str, publish: bool) -> None:
 def _register_package_commands() -> None:
     """Commands owned by the workers and assignments packages."""
     from assignments.commands import assignments as assignments_group, grade
+    from grader.demo_data import demo
     from workers.commands import sandbox
 
     assignments_group.add_command(import_assignment)
+    main.add_command(demo)
     main.add_command(grade)
     main.add_command(assignments_group)
     main.add_command(sandbox)

@@ -31,12 +31,16 @@ def late_factor(assignment: Assignment, submitted_at: datetime, due_at: datetime
 
 
 def counted_score(assignment: Assignment, submission: Submission, due_at: datetime | None) -> float | None:
-    """The score that counts for one submission: an override as it is, else score x late factor."""
+    """The score that counts for one submission: an override as it is, else score x late factor.
+
+    A score is rescaled to the assignment's current points, in case an instructor changed them.
+    """
     if submission.override_score is not None:
         return submission.override_score
     if submission.score is None:
         return None
-    return round(submission.score * late_factor(assignment, submission.created_at, due_at), 4)
+    scale = assignment.max_score / submission.max_score if submission.max_score else 1.0
+    return round(submission.score * late_factor(assignment, submission.created_at, due_at) * scale, 4)
 
 
 def submission_limit_error(assignment: Assignment, user_id: int, now: datetime | None = None) -> str | None:

@@ -124,13 +124,31 @@ def make_user(app):
 
 
 class Browser:
-    """A logged-in Flask test client that fills in the CSRF token of forms for you."""
+    """A Flask test client that fills in the CSRF token of forms for you.
+
+    The test session keeps one app context pushed, so requests share ``g``,
+    where Flask-Login caches the current user and Flask-WTF the CSRF token:
+    both are dropped before each request, so several clients can be used in one test.
+    """
 
     def __init__(self, client):
         self.client = client
 
+    def open(self, *args, **kwargs):
+        from flask import g
+
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
+        return self.client.open(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self.open(*args, method="GET", **kwargs)
+
+    def post(self, *args, **kwargs):
+        return self.open(*args, method="POST", **kwargs)
+
     def csrf_token(self, url: str) -> str:
-        page = self.client.get(url).get_data(as_text=True)
+        page = self.get(url).get_data(as_text=True)
         match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
             re.search(r'name="csrf_token" value="([^"]+)"', page)
         assert match, f"no CSRF token on {url}"
@@ -138,12 +156,12 @@ class Browser:
 
     def login(self, username: str, password: str | None = None):
         token = self.csrf_token("/login")
-        return self.client.post("/login", data={"username": username, "password": password or username,
+        return self.post("/login", data={"username": username, "password": password or username,
                                                 "csrf_token": token})
 
     def post_form(self, url: str, data: dict, *, form_url: str | None = None, **kwargs):
         data = dict(data, csrf_token=self.csrf_token(form_url or url))
-        return self.client.post(url, data=data, **kwargs)
+        return self.post(url, data=data, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self.client, name)

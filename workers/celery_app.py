@@ -37,7 +37,7 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={"sweep-submissions": {"task": "workers.tasks.sweep_submissions",
                                               "schedule": SWEEP_EVERY_S}},
         beat_schedule_filename=str(config.data_dir / "celerybeat-schedule"),
-        include=["workers.tasks"],
+        include=["workers.tasks", "grader.uploads", "grader.regrades"],
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
