@@ -7,7 +7,7 @@ from grader.accounts import user_for_token
 from grader.auth.roles import role_in
 from grader.api import bp
 from grader.db import db
-from grader.models import Assignment, Course, Submission
+from grader.models import Assignment, Course, Status, Submission
 from grader.student.views import visible_result
 from grader.submissions import SubmissionRejected, create_submission, decode_upload
 
@@ -59,7 +59,8 @@ def submit(course_slug, slug):
     except SubmissionRejected as rejected:
         return api_error(rejected.status, rejected.code, rejected.message)
     url = url_for("api.get_submission", submission_id=submission.id)
-    return jsonify(id=submission.id, status=submission.status, url=url), 202, {"Location": url}
+    # Accepted means queued; a fast worker may already be running it (GET tells).
+    return jsonify(id=submission.id, status=Status.QUEUED.value, url=url), 202, {"Location": url}
 
 
 @bp.get("/submissions/<int:submission_id>")
