@@ -120,18 +120,6 @@ class TimingRecord:
 # --- the context a check receives -------------------------------------------
 
 
-CALL_HELPER_NAME = "__relugrade_call_returning_args__"
-CALL_HELPER = f"""
-
-
-def {CALL_HELPER_NAME}(name, *args, **kwargs):
-    # Added by the grader after your code: calls one of your functions and sends
-    # back its arguments as they are afterwards, to check they were not modified.
-    return globals()[name](*args, **kwargs), list(args)
-"""
-"""Appended to every submission by the runner (see :meth:`CheckContext.call_and_return_args`)."""
-
-
 def _relabelled(error, label: str):
     """The same StudentCodeError, naming ``label`` as the function that raised."""
     return type(error)(label, error.type, error.message, error.traceback)
@@ -261,23 +249,43 @@ class CheckContext:
         """Stop the check with ``message``, scoring ``points``."""
         raise CheckFailed(message, points=points)
 
-    def call_and_return_args(self, function: str, *args, **kwargs) -> tuple[Any, list]:
-        """Call the student's ``function`` and return ``(result, args as they are after the call)``.
+    def call_returning_args(self, function, *args, **kwargs) -> tuple[Any, list, dict]:
+        """Call the student's ``function``; return ``(result, args_after, kwargs_after)``.
 
         Arguments travel by value, so an in-place change in the sandbox is
-        invisible to a plain call; this sends them back too.
+        invisible to a plain call; this sends them back as the call left them.
+        ``function`` is a name in the student's module or a method of a
+        student object (``net.loss``).
         """
         from workers.sandbox import StudentCodeError
 
-        self.student.require(function)
+        if isinstance(function, _StudentMethod):
+            remote, label = function._remote, function._label
+        else:
+            self.student.require(function)
+            remote, label = function, function
         try:
-            reply = self.session.call(CALL_HELPER_NAME, function, *args, **kwargs)
+            result, args_after, kwargs_after = self.session.call_returning_args(remote, *args, **kwargs)
         except StudentCodeError as error:
-            raise _relabelled(error, function) from None
-        if not isinstance(reply, (list, tuple)) or len(reply) != 2 or not isinstance(reply[1], list):
-            raise CheckFailed(f"Could not call {function} through the grader's helper "
-                              f"({CALL_HELPER_NAME}); did your code redefine it?")
-        return reply[0], reply[1]
+            raise _relabelled(error, label) from None
+        return (StudentObject(result, label) if _is_remote(result) else result), args_after, kwargs_after
+
+    def require_unmodified(self, function, args: Sequence, *, names: Sequence[str] | None = None,
+                           advice: str = "work on new arrays and leave the caller's data alone.") -> Any:
+        """Call ``function(*args)`` and fail if it changed any argument in place; return its result.
+
+        ``names`` labels the arguments in the message (``x``, ``params``);
+        the first changed entry is named with its value before and after.
+        """
+        result, after, _ = self.call_returning_args(function, *args)
+        label = function._label if isinstance(function, _StudentMethod) else function
+        names = list(names or []) + [f"argument {i + 1}" for i in range(len(names or []), len(args))]
+        for name, before, now in zip(names, args, after):
+            change = describe_modification(name, before, now)
+            if change:
+                advice = _sentence(advice[:1].upper() + advice[1:]) if advice else ""
+                raise CheckFailed(f"{label} modified its input {name}: {change}. {advice}".rstrip())
+        return result
 
     def require_close(self, name: str, got: Any, expected: Any, **options) -> np.ndarray:
         """:func:`require_close`, showing inputs only in visible checks."""
@@ -365,6 +373,50 @@ def describe_value(value: Any) -> str:
 def format_index(index: tuple) -> str:
     """``(1, 2)`` -> ``[1, 2]``; ``()`` -> ``""``."""
     return "[" + ", ".join(str(int(i)) for i in index) + "]" if index else ""
+
+
+def describe_modification(name: str, before: Any, after: Any) -> str | None:
+    """Say how ``after`` differs from ``before`` (an argument before and after a call), or None.
+
+    Walks lists, tuples and dicts; for arrays names the first changed entry:
+    ``x[1, 2] was -0.5 before the call and 0 after it``. NaN equals NaN here.
+    """
+    if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
+        if not (isinstance(before, np.ndarray) and isinstance(after, np.ndarray)) \
+                or before.shape != after.shape or before.dtype != after.dtype:
+            return f"{name} was {describe_value(before)} before the call and {describe_value(after)} after it"
+        same = before == after
+        if before.dtype.kind in "fc":
+            same |= np.isnan(before) & np.isnan(after)
+        if np.all(same):
+            return None
+        index = tuple(int(i) for i in np.argwhere(~same)[0]) if before.ndim else ()
+        return (f"{name}{format_index(index)} was {_number(before[index])} before the call and "
+                f"{_number(after[index])} after it")
+    if isinstance(before, (list, tuple, dict)):
+        if type(before) is not type(after) or len(before) != len(after) or \
+                (isinstance(before, dict) and set(before) != set(after)):
+            return f"{name} was {describe_value(before)} before the call and {describe_value(after)} after it"
+        keys = before.keys() if isinstance(before, dict) else range(len(before))
+        for key in keys:
+            change = describe_modification(f"{name}[{key!r}]", before[key], after[key])
+            if change:
+                return change
+        return None
+    if isinstance(before, (type(None), bool, int, float, str, np.generic)):
+        if type(before) is not type(after):
+            return f"{name} was {describe_value(before)} before the call and {describe_value(after)} after it"
+        if before == after or (before != before and after != after):
+            return None
+        return f"{name} was {before!r} before the call and {after!r} after it"
+    return None  # an object living in the sandbox: not comparable by value
+
+
+def _number(value: Any) -> str:
+    try:
+        return f"{value:.6g}"
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def format_array(value: Any, max_size: int = 24) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assignments.api import CALL_HELPER, Check, CheckContext, CheckFailed, Partial, StudentModule
+from assignments.api import Check, CheckContext, CheckFailed, Partial, StudentModule
 from assignments.loader import Assignment
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def _grade(assignment: Assignment, code: str, seed: int, sandbox_kind: str) -> d
     if refused:
         tests = [TestResult(c, 0.0, "error", refused, "fatal").as_dict() for c in assignment.checks]
         return _result(assignment, tests, "import_error", output=refused)
-    session = SandboxSession(code + CALL_HELPER, assignment.limits, kind=sandbox_kind)
+    session = SandboxSession(code, assignment.limits, kind=sandbox_kind)
     try:
         try:
             session.start()

@@ -134,6 +134,10 @@ class Harness:
             function = getattr(target, name) if name else target
             args, kwargs = value
             return {"status": "ok"}, function(*args, **kwargs)
+        if op == "call_returning_args":  # the arguments as the call left them, to see in-place changes
+            function = getattr(target, name) if name else target
+            args, kwargs = value
+            return {"status": "ok"}, (function(*args, **kwargs), args, kwargs)
         if op == "getattr":
             return {"status": "ok"}, getattr(target, name)
         if op == "setattr":

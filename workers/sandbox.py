@@ -25,6 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from workers import protocol, runtime
 
@@ -199,6 +200,22 @@ class SandboxSession:
     def call(self, name: str, *args, **kwargs):
         """Call the student's module-level function ``name``."""
         return self._request("call", 0, name, (list(args), kwargs), name)
+
+    def call_returning_args(self, name, /, *args, **kwargs) -> tuple[Any, list, dict]:
+        """Call ``name(*args, **kwargs)``; return ``(result, args_after, kwargs_after)``.
+
+        ``name`` is a module-level function's name or a callable
+        :class:`RemoteObject` (a method: ``net.loss``). Arguments travel by
+        value, so a plain call cannot show that the function changed them in
+        place; this one sends them back as the call left them. Same caps and
+        value rules as :meth:`call`; a student exception raises StudentCodeError.
+        """
+        target, name, label = (name._ref.id, None, name._label) if isinstance(name, RemoteObject) else (0, name, name)
+        reply = self._request("call_returning_args", target, name, (list(args), kwargs), label)
+        if not (type(reply) is tuple and len(reply) == 3 and type(reply[1]) is list and type(reply[2]) is dict
+                and len(reply[1]) == len(args) and set(reply[2]) == set(kwargs)):
+            self._fail("protocol_error", f"Your code sent something unexpected to the grader in {label}")
+        return reply
 
     def has(self, name: str) -> bool:
         """Does the student's module define ``name``?"""

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from assignments.api import (CheckFailed, Variant, check, collect_checks, compare_arrays, compare_named_arrays,
-                             diagnose, name_the_bug, network_kinks, relu_network_forward, require_params,
-                             require_scalar)
+                             describe_modification, diagnose, name_the_bug, network_kinks, relu_network_forward,
+                             require_params, require_scalar)
 
 RNG = np.random.default_rng(7)
 X = RNG.standard_normal((4, 3))
@@ -115,3 +115,18 @@ def test_check_declares_points_visibility_and_order():
         check("bad", 1, visibility="sometimes")
     with pytest.raises(ValueError):
         check("bad", 0)
+
+
+@pytest.mark.parametrize("before, after, expected", [
+    (np.array([1.0, np.nan]), np.array([1.0, np.nan]), None),
+    (np.array([[1.0, 2.0], [3.0, -4.0]]), np.array([[1.0, 2.0], [3.0, 0.0]]),
+     "x[1, 1] was -4 before the call and 0 after it"),
+    (np.ones(3), np.ones(2), "x was an array of shape (3,) and dtype float64 before the call and an array of "
+                             "shape (2,) and dtype float64 after it"),
+    ([(np.ones(2), np.zeros(2))], [(np.ones(2), np.array([0.0, 5.0]))], "x[0][1][1] was 0 before the call and 5 after it"),
+    ({"W1": np.ones(1)}, {"W1": np.ones(1), "extra": 1}, "x was a dict with keys ['W1'] before the call and a dict "
+                                                         "with keys ['W1', 'extra'] after it"),
+    ([1, "a"], [1, "b"], "x[1] was 'a' before the call and 'b' after it"),
+])
+def test_describe_modification_names_the_first_change(before, after, expected):
+    assert describe_modification("x", before, after) == expected

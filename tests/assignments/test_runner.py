@@ -79,7 +79,8 @@ def test_a_sandbox_that_cannot_start_is_an_internal_error(make_assignment):
     ("two-layer-net", "regularised_biases.py", "the biases are regularised"),
     ("two-layer-net", "unstable_softmax.py", "Subtract each row's maximum score"),
     ("relu-basics", "grad_bool.py", "relu_grad(x) has dtype bool; expected dtype float64"),
-    ("relu-basics", "in_place.py", "relu modified its input"),
+    ("relu-basics", "in_place.py", "relu modified its input x: x["),
+    ("mlp-backprop", "error_in_y.py", "loss_and_grads modified its input Y: Y["),
     ("xor", "lucky_seed.py", "The network fails for"),
     ("xor", "linear_model.py", "a linear function cannot separate XOR"),
     ("sin-fit", "broadcast_targets.py", "broadcasts to an (N, N) error"),
@@ -90,6 +91,37 @@ def test_feedback_names_the_bug(slug, mutant, words):
     result = grade_builtin(slug, f"mutants/{mutant}")
     assert result["score"] < result["max_score"]
     assert any(words in t["output"] for t in result["tests"]), [t["output"] for t in result["tests"]]
+
+
+UNMODIFIED_CHECKS = """
+    import numpy as np
+    from assignments.api import check
+
+    @check("double leaves x alone", points=1)
+    def untouched(ctx):
+        ctx.require_unmodified("double", (np.arange(4.0),), names=("x",), advice="return a new array")
+
+    @check("the module holds only the student's names", points=1)
+    def only_student_names(ctx):
+        extra = [name for name in ctx.student.names() if name not in ("double", "names") and not name.startswith("__")]
+        if extra or any("relugrade" in name for name in ctx.student.names()):
+            ctx.fail(f"unexpected names {ctx.student.names()}")
+"""
+
+
+def test_in_place_changes_are_seen_without_touching_the_students_file(make_assignment):
+    spec = load_assignment(make_assignment(UNMODIFIED_CHECKS))
+    names = "\n\ndef names():\n    return sorted(globals())\n"
+    result = grade_code(spec, "def double(x):\n    x *= 2\n    return x\n" + names)
+    assert [t["score"] for t in result["tests"]] == [0, 1]
+    assert result["tests"][0]["output"] == ("double modified its input x: x[1] was 1 before the call and 2 after "
+                                            "it. Return a new array.")
+    crashing = grade_code(spec, "def double(x):\n    return x.nope\n" + names)
+    output = crashing["tests"][0]["output"]
+    assert output.startswith("Calling your double raised AttributeError")
+    assert [line.strip() for line in output.splitlines() if line.strip().startswith("File ")] == \
+        ['File "submission.py", line 2, in double']
+    assert grade_code(spec, "def double(x):\n    return 2 * x\n" + names)["score"] == 2
 
 
 def test_a_python_loop_relu_loses_only_the_performance_points():

@@ -64,6 +64,16 @@ class TwoLayerNet:
 
     def same(self, other):
         return other is self
+
+    def clip_in_place(self, X, floor=0.0):
+        X[X < floor] = floor
+        return X.sum()
+
+
+def scale_and_report(x, factor=2, *, log):
+    x *= factor
+    log.append(factor)
+    return float(x.sum())
 '''
 
 
@@ -136,6 +146,54 @@ def test_the_callers_arrays_are_never_modified(session):
     x = np.ones(3)
     assert np.array_equal(session.call("scale_in_place", x), 2 * np.ones(3))
     assert np.array_equal(x, np.ones(3))
+
+
+def test_call_returning_args_sends_back_the_arguments_as_the_call_left_them(session):
+    x, log = np.ones(3), ["start"]
+    result, args, kwargs = session.call_returning_args("scale_and_report", x, 3, log=log)
+    assert result == 9.0
+    assert type(args) is list and np.array_equal(args[0], 3 * np.ones(3)) and args[1] == 3
+    assert kwargs == {"log": ["start", 3]}
+    assert np.array_equal(x, np.ones(3)) and log == ["start"], "the caller's values are never modified"
+    unchanged, args, _ = session.call_returning_args("relu", np.array([-1.0, 2.0]))
+    assert np.array_equal(unchanged, [0.0, 2.0]) and np.array_equal(args[0], [-1.0, 2.0])
+
+
+def test_call_returning_args_on_a_method(session):
+    net = session.module.TwoLayerNet(2, 3, 2)
+    X = np.array([[-1.0, 2.0], [3.0, -4.0]])
+    total, args, kwargs = session.call_returning_args(net.clip_in_place, X, floor=0.5)
+    assert total == pytest.approx(0.5 + 2 + 3 + 0.5) and kwargs == {"floor": 0.5}
+    assert np.array_equal(args[0], [[0.5, 2.0], [3.0, 0.5]])
+
+
+def test_call_returning_args_reports_student_exceptions_without_extra_frames(session):
+    with pytest.raises(StudentCodeError) as raised:
+        session.call_returning_args("broken", 7)
+    error = raised.value
+    assert error.function == "broken" and error.message == "ValueError: no good: 7"
+    frames = [line for line in error.traceback.splitlines() if line.strip().startswith("File ")]
+    assert frames == ['  File "submission.py", line 22, in broken', '  File "submission.py", line 26, in helper']
+    with pytest.raises(StudentCodeError):
+        session.call_returning_args("relu_grad", 1.0)
+    assert session.call("relu", 1.0) == 1.0
+
+
+@pytest.mark.parametrize("kind", ["bwrap", "none"])
+def test_a_forged_call_returning_args_reply_is_a_protocol_error(kind):
+    forger = ("import __main__\n"
+              "_dispatch = __main__.Harness.dispatch\n"
+              "def dispatch(self, header, value):\n"
+              "    if header.get('op') == 'call_returning_args':\n"
+              "        return {'status': 'ok'}, 'full marks'\n"
+              "    return _dispatch(self, header, value)\n"
+              "__main__.Harness.dispatch = dispatch\n"
+              "def f(x):\n    return x\n")
+    with SandboxSession(forger, kind=kind) as session:
+        assert session.call("f", 1) == 1
+        with pytest.raises(SandboxFailure) as raised:
+            session.call_returning_args("f", 1)
+    assert raised.value.verdict == "protocol_error" and "in f" in raised.value.message
 
 
 def test_has(session):
