@@ -2,7 +2,9 @@
 
 Each must end as a graded submission with score 0 and the right verdict, the
 broker's sentinel key must survive, and the worker must keep grading: a
-correct submission after the whole lot still scores full marks.
+correct submission after the whole lot still scores full marks. The modules
+are imported with ``__import__`` so that the runner's static import check does
+not stop them first: the sandbox itself must hold.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def relu(x):
 relu_grad = relu
 '''
 KILL_THE_PARENT = '''
-import os, signal
+os, signal = __import__("os"), __import__("signal")
 
 def relu(x):
     for target in (os.getppid(), 1, -1):
@@ -41,7 +43,7 @@ def relu(x):
 relu_grad = relu
 '''
 REACH_THE_BROKER = '''
-import socket
+socket = __import__("socket")
 
 SOCKET = "__SOCKET__"
 
@@ -59,7 +61,7 @@ def relu(x):
 relu_grad = relu
 '''
 FORK_AND_HANG = '''
-import os, time
+os, time = __import__("os"), __import__("time")
 
 def relu(x):
     if os.fork() == 0:
@@ -108,7 +110,7 @@ def test_worker_survives_attack(demo, app, api_token, celery_worker, sentinel, c
     assert result["verdict"] in verdicts, result
     assert result["score"] < result["max_score"] / 2
     if name == "output flood":
-        assert "output" in (result.get("output", "") + " ".join(t["output"] for t in result["tests"])).lower()
+        assert "printed more than" in result.get("output", "") + " ".join(t["output"] for t in result["tests"])
         assert len(result["stdout"]) < 200_000
     assert client.get(key) == b"still here"
     assert celery_worker.alive()

@@ -126,7 +126,8 @@ def test_submission_while_broker_is_down_is_kept_and_graded_later(demo, app, con
             assert client.login("student").status_code == 302
             submission_id = submit_by_form(client, CORRECT)
     finally:
-        app.extensions["celery"].set_default()  # the other tests' Celery app again
+        app.extensions["celery"].set_current()  # the other tests' Celery app again
+        app.extensions["celery"].set_default()
     assert f"could not enqueue submission {submission_id}" in caplog.text
     assert db.session.get(Submission, submission_id) is not None
     graded = wait_for_status(submission_id, timeout_s=180)
