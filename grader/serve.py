@@ -46,7 +46,7 @@ def serve_all(config: Config, host: str, port: int) -> int:
     try:
         while not stopping:
             time.sleep(0.5)
-            if redis is not None and redis.poll() is not None:
+            if redis is not None and redis.poll() is not None and not stopping:
                 click.echo("embedded Redis exited; restarting it", err=True)
                 redis = start_embedded_redis(config.embedded_redis_socket)
             for name, process in running.items():
