@@ -120,6 +120,16 @@ class TimingRecord:
 # --- the context a check receives -------------------------------------------
 
 
+def _headline(message: str) -> str:
+    """The first sentence of a failure message (with the line it introduces, if it ends in a colon)."""
+    lines = []
+    for line in message.strip().splitlines():
+        lines.append(line)
+        if not line.rstrip().endswith(":"):
+            break
+    return "\n".join(lines)
+
+
 def _relabelled(error, label: str):
     """The same StudentCodeError, naming ``label`` as the function that raised."""
     return type(error)(label, error.type, error.message, error.traceback)
@@ -287,6 +297,36 @@ class CheckContext:
                 raise CheckFailed(f"{label} modified its input {name}: {change}. {advice}".rstrip())
         return result
 
+    def require_correct(self, function: str, args: Sequence, expected: Any, *, graded: str = "its speed",
+                        label: str | None = None, **options) -> Any:
+        """Fail unless ``function(*args)`` matches ``expected``: a gate before speed and side-condition checks.
+
+        A function that is wrong (or returns junk) should not earn points for
+        being fast or for leaving its input alone. Call this with a small input
+        first; on a mismatch the check fails with "relu is not correct yet, so
+        its speed is not graded" and the first line of the difference.
+        ``label`` names the call in that line (default ``relu(...)``);
+        ``options`` go to :func:`compare_arrays` (``rtol``, ``atol``, ...).
+        Returns the student's value.
+        """
+        def verify():
+            got = getattr(self.student, function)(*args)
+            self.require_close(f"{label or function + '(...)'} on a small input", got, expected, **options)
+            return got
+        return self.require_correct_with(function, verify, graded=graded)
+
+    def require_correct_with(self, function: str, verify: Callable[[], Any], *, graded: str = "its speed") -> Any:
+        """Like :meth:`require_correct`, with any test: ``verify()`` raises CheckFailed when ``function`` is wrong.
+
+        Returns what ``verify`` returns. Use it when a value comparison is not
+        one call (a loss and its gradients, a trained network's error).
+        """
+        try:
+            return verify()
+        except CheckFailed as failure:
+            raise CheckFailed(f"{function} is not correct yet, so {graded} is not graded; the tests of its "
+                              f"values say what to fix.\n{_headline(failure.message)}".rstrip()) from None
+
     def require_close(self, name: str, got: Any, expected: Any, **options) -> np.ndarray:
         """:func:`require_close`, showing inputs only in visible checks."""
         options.setdefault("show_inputs", self.visible)
@@ -367,6 +407,8 @@ def describe_value(value: Any) -> str:
         return f"a {type(value).__name__} of length {len(value)}"
     if isinstance(value, dict):
         return f"a dict with keys {sorted(map(str, value))}"
+    if isinstance(value, StudentObject):
+        return f"an object of your class {object.__getattribute__(value, '_remote')._ref.cls} (not numbers)"
     return f"a {type(value).__name__}"
 
 

@@ -85,6 +85,15 @@ def grad_options(params, X, Y):
     return {"variants": variants, "hints": hints, "batch_size": X.shape[0], "what": "gradient"}
 
 
+def require_loss_and_grads(ctx, params, X, Y):
+    """The student's loss and gradients against the reference, each bug named."""
+    loss, grads = student_loss_and_grads(ctx, params, X, Y)
+    expected_loss, expected_grads = ctx.reference.loss_and_grads(params, X, Y)
+    ctx.require_scalar("loss", loss, expected_loss, batch_size=X.shape[0], **tolerances(ctx))
+    ctx.require_all_close(params_by_name(grads, "d"), params_by_name(expected_grads, "d"),
+                          **grad_options(params, X, Y), **tolerances(ctx))
+
+
 @check("forward: one linear layer", points=1)
 def forward_single_layer(ctx):
     params, X, _ = random_problem(ctx.rng, [3, 2], 5)
@@ -104,11 +113,7 @@ def forward_architectures(ctx):
 def batch_of_one(ctx):
     params, X, Y = random_problem(ctx.rng, [3, 4, 2], 1)
     require_forward(ctx, params, X, "a batch of one sample")
-    loss, grads = student_loss_and_grads(ctx, params, X, Y)
-    expected_loss, expected_grads = ctx.reference.loss_and_grads(params, X, Y)
-    ctx.require_scalar("loss", loss, expected_loss, **tolerances(ctx))
-    ctx.require_all_close(params_by_name(grads, "d"), params_by_name(expected_grads, "d"),
-                          **grad_options(params, X, Y), **tolerances(ctx))
+    require_loss_and_grads(ctx, params, X, Y)
     return "With N = 1 the output, loss and gradients are right (no accidental squeeze of the batch axis)."
 
 
@@ -168,6 +173,10 @@ def gradient_check(ctx, h=1e-5):
 @check("params, X and Y are not modified", points=1)
 def inputs_untouched(ctx):
     params, X, Y = random_problem(ctx.rng, [3, 5, 2], 4)
+    graded = "whether it leaves its arguments unchanged"
+    ctx.require_correct_with("forward", lambda: require_forward(ctx, params, X, "layer sizes [3, 5, 2]"),
+                             graded=graded)
+    ctx.require_correct_with("loss_and_grads", lambda: require_loss_and_grads(ctx, params, X, Y), graded=graded)
     advice = "work on new arrays (e.g. A = A @ W + b, not A += ...) and leave the caller's data alone."
     ctx.require_unmodified("forward", (params, X), names=("params", "X"), advice=advice)
     ctx.require_unmodified("loss_and_grads", (params, X, Y), names=("params", "X", "Y"), advice=advice)
@@ -179,9 +188,5 @@ def hidden_architectures(ctx):
     for sizes, n in (([1, 3, 3, 3, 3, 1], 11), ([10, 64, 5], 33)):
         params, X, Y = random_problem(ctx.rng, sizes, n)
         require_forward(ctx, params, X, f"layer sizes {sizes}")
-        loss, grads = student_loss_and_grads(ctx, params, X, Y)
-        expected_loss, expected_grads = ctx.reference.loss_and_grads(params, X, Y)
-        ctx.require_scalar("loss", loss, expected_loss, batch_size=n, **tolerances(ctx))
-        ctx.require_all_close(params_by_name(grads, "d"), params_by_name(expected_grads, "d"),
-                              **grad_options(params, X, Y), **tolerances(ctx))
+        require_loss_and_grads(ctx, params, X, Y)
     return "Forward, loss and gradients are right for a deep narrow and a wide network."

@@ -95,9 +95,18 @@ def mean_squared_error(ctx):
     return Partial(6 * fraction, summary + advice)
 
 
+def require_some_fit(ctx, value):
+    """The network is allowed and its error earns at least the lowest tier (a gate before timing it)."""
+    mse, _, _ = grid_error(ctx, network(ctx, value, ctx.seed))
+    fraction, table = tier(ctx, mse)
+    if fraction == 0.0:
+        raise CheckFailed(f"Its mean squared error {mse:.3g} earns no points (tiers: {table}).")
+
+
 @check("fit_sin returns in time", points=1, tags=("performance",))
 def time_limit(ctx):
-    _, _, (_, elapsed) = visible_fit(ctx)
+    _, _, (value, elapsed) = visible_fit(ctx)
+    ctx.require_correct_with("fit_sin", lambda: require_some_fit(ctx, value), graded="its running time")
     limit = float(ctx.settings.get("time_limit_s", 5.0))
     if elapsed > limit:
         raise CheckFailed(f"fit_sin took {elapsed:.1f} s (limit {limit:g} s): vectorise the training loop "

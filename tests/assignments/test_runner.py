@@ -135,6 +135,45 @@ def test_a_python_loop_relu_loses_only_the_performance_points():
     assert timing["ratio"] > timing["allowed_ratio"] == 10 and timing["repeat"] == 3
 
 
+JUNK_RELU = """
+import numpy as np
+
+
+class Junk:
+    def __eq__(self, other):
+        return True
+
+
+def relu(x):
+    return Junk()
+
+
+def relu_grad(x):
+    return -np.asarray(x)
+"""
+CONSTANT_FIT = "import numpy as np\n\ndef fit_sin(X, y, seed):\n    return [(np.ones((1, 2)), np.zeros(2)), (np.zeros((2, 1)), np.zeros(1))]\n"
+
+
+@pytest.mark.parametrize("slug, code, gated", [
+    ("relu-basics", JUNK_RELU, {"relu is vectorised": "relu is not correct yet, so its speed is not graded",
+                                "relu_grad is vectorised": "relu_grad is not correct yet, so its speed is not graded",
+                                "the input array is not modified": "relu is not correct yet, so whether it leaves "
+                                                                   "its input unchanged is not graded"}),
+    ("mlp-backprop", builtin_file("mlp-backprop", "mutants/missing_half.py"),
+     {"params, X and Y are not modified": "loss_and_grads is not correct yet, so whether it leaves its arguments "
+                                          "unchanged is not graded"}),
+    ("sin-fit", CONSTANT_FIT, {"fit_sin returns in time": "fit_sin is not correct yet, so its running time is not "
+                                                          "graded"}),
+])
+def test_speed_and_side_conditions_earn_points_only_for_correct_code(slug, code, gated):
+    result = grade_code(load_assignment(slug), code)
+    tests = {t["name"]: t for t in result["tests"]}
+    for name, words in gated.items():
+        assert tests[name]["score"] == 0 and tests[name]["output"].startswith(words), tests[name]["output"]
+        assert "the tests of its values say what to fix" in tests[name]["output"]
+        assert not tests[name].get("timings"), "a wrong function is not timed"
+
+
 @pytest.mark.parametrize("slug, labels", [
     ("xor", ["decision regions of train_xor(0)"]),
     ("sin-fit", ["your network against sin(x)"]),
