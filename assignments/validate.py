@@ -107,7 +107,8 @@ def judge(kind: str, name: str, result: dict) -> ValidationRow:
     row = ValidationRow(kind, name, score, max_score, verdict, True,
                         {"solution": "full marks", "starter": "zero", "mutant": "loses points"}[kind], lost)
     if verdict == "internal_error":
-        row.ok, row.problem = False, "internal error (a bug in a check?): " + result.get("internal", "")[-300:]
+        row.ok, row.problem = False, ("internal error (a bug in a check, or the reference solution fails?): "
+                                      + result.get("internal", "")[-300:])
     elif kind == "solution" and (score != max_score or verdict != "ok"):
         row.ok, row.problem = False, f"the solution loses points in: {' | '.join(lost) or verdict}"
     elif kind == "starter" and score != 0:
