@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from grader.db import db, utcnow
-from grader.models import Assignment, Extension, Submission
+from grader.models import Assignment, Extension, Status, Submission
 
 
 def due_for(assignment: Assignment, user_id: int) -> datetime | None:
@@ -50,8 +50,10 @@ def submission_limit_error(assignment: Assignment, user_id: int, now: datetime |
         due = due_for(assignment, user_id)
         if due is None or now > max(due, assignment.hard_cutoff_at):
             return f"Submissions closed on {assignment.hard_cutoff_at:%Y-%m-%d %H:%M} UTC."
+    # A submission the grader failed on (status failed: internal_error) costs no attempt.
     mine = select(func.count()).select_from(Submission).where(
-        Submission.assignment_id == assignment.id, Submission.user_id == user_id)
+        Submission.assignment_id == assignment.id, Submission.user_id == user_id,
+        Submission.status != Status.FAILED.value)
     if assignment.max_total is not None and db.session.scalar(mine) >= assignment.max_total:
         return f"You have used all {assignment.max_total} submissions for this assignment."
     if assignment.max_per_day is not None:

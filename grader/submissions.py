@@ -121,7 +121,7 @@ def store_result(submission_id: int, token: str, result: dict[str, Any]) -> bool
     if submission is None or submission.grading_token != token or submission.status != Status.RUNNING.value:
         db.session.rollback()
         return False
-    reason = "regrade" if submission.results else "grade"
+    reason = "regrade" if any(r.reason != "internal_error" for r in submission.results) else "grade"
     for earlier in submission.results:
         earlier.is_current = False
     _add_result(submission, result, reason=reason, current=True)
