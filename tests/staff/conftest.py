@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from flask import g
 
 from grader.accounts import enrol, get_or_create_user
 from grader.db import db
@@ -92,23 +91,7 @@ def graded(assignment: Assignment, user: User, score: float, *, at: datetime = D
 
 
 class StaffBrowser(Browser):
-    """A client logged in by session (no password check); ``token()`` is a CSRF token for its session.
-
-    The test session keeps one app context pushed, so requests share ``g``, where
-    Flask-Login caches the current user and Flask-WTF the CSRF token: both are
-    dropped before each request.
-    """
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
-        return self.client.open(*args, **kwargs)
-
-    def get(self, *args, **kwargs):
-        return self.open(*args, method="GET", **kwargs)
-
-    def post(self, *args, **kwargs):
-        return self.open(*args, method="POST", **kwargs)
+    """A client logged in by session (no password check); ``token()`` is a CSRF token for its session."""
 
     def token(self) -> str:
         for url in ("/staff/courses/no-such-course", "/login"):  # logged in: the logout form; else the login form
