@@ -32,7 +32,8 @@ def provision(force: bool, check: bool) -> None:
 
 
 def _check_sandbox() -> None:
-    from workers.sandbox import SandboxFailure, SandboxLimits, SandboxSession, _cgroup_parents
+    from workers.launcher import _cgroup_parents
+    from workers.sandbox import SandboxFailure, SandboxLimits, SandboxSession
 
     started = time.perf_counter()
     try:

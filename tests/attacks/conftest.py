@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from workers import runtime
-from workers.sandbox import SandboxLimits, SandboxSession, _cgroup_parents
+from workers.launcher import _cgroup_parents
+from workers.sandbox import SandboxLimits, SandboxSession
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 FAST = SandboxLimits(cpu_s=2, wall_s=4, reply_mb=1)

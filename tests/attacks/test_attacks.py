@@ -26,7 +26,6 @@ from workers.sandbox import (
     SandboxSession,
     StudentCodeError,
     TMP_INODES,
-    _cgroup_parents,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
