@@ -1,12 +1,17 @@
 """Time the staff pages on a class-sized course; print a Markdown table for the README.
 
-    .venv/bin/python bench/run.py [--students 500] [--submissions 30] [--runs 7] [--database-url URL]
+    .venv/bin/python bench/run.py [--students 500] [--submissions 30] [--runs 7] [--database-url URL ...]
+                                  [--no-vacuum]
 
-It makes a temporary SQLite database (or uses --database-url, which it wipes),
-migrates it, seeds the demo course with ``--students`` students and
-``--submissions`` graded submissions per assignment (grader.demo_data), then
-times the gradebook page, each assignment dashboard and the CSV export with the
-Flask test client, and reports the median of ``--runs`` runs after one warm-up.
+It runs on a temporary SQLite database and on each ``--database-url`` (a
+PostgreSQL database, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/relugrade_bench,
+whose public schema it DROPS and recreates: never point it at data you keep).
+Each database is migrated and seeded with the demo course, ``--students``
+students and ``--submissions`` graded submissions per assignment
+(grader.demo_data); PostgreSQL then gets the VACUUM ANALYZE that autovacuum
+would run after such a bulk load (``--no-vacuum`` skips it). The gradebook page, its CSV export and each
+assignment dashboard are timed with the Flask test client: the median of
+``--runs`` runs after one warm-up, one column per database.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
 
 from grader.app import create_app  # noqa: E402
 from grader.config import Config  # noqa: E402
@@ -92,17 +99,31 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--students", type=int, default=500)
-    parser.add_argument("--submissions", type=int, default=30)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--database-url")
-    args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="relugrade-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+def prepare(url: str) -> None:
+    """An empty database at ``url``: the SQLite file removed, or the PostgreSQL public schema dropped."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    elif url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
     upgrade(url)
+
+
+def vacuum(url: str) -> None:
+    """Set PostgreSQL's visibility map and statistics, as autovacuum would after a bulk load."""
+    if url.startswith("postgresql"):
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+        engine.dispose()
+
+
+def bench_database(url: str, workdir: Path, args) -> tuple[str, list[tuple[str, float, int]]]:
+    """Seed the database at ``url`` and time every page: (seeding summary, [(page, median ms, bytes)])."""
+    prepare(url)
     config = Config.from_env(data_dir=workdir, database_url=url, broker_url="redis://127.0.0.1:1/0",
                              secret_key="bench", testing=True)
     app = create_app(config)
@@ -112,21 +133,51 @@ def main() -> None:
         course = make_course()
         report = seed_class_activity(course, args.students, args.submissions)
         client = staff_client(app, course)
+        if not args.no_vacuum:
+            vacuum(url)
         rows = [("gradebook page", f"/staff/courses/{course.slug}/gradebook"),
                 ("gradebook CSV export", f"/staff/courses/{course.slug}/gradebook.csv")]
         rows += [(f"dashboard: {a.slug}", f"/staff/courses/{course.slug}/assignments/{a.slug}")
                  for a in course.assignments]
         results = [(label, *time_get(client, path, args.runs)) for label, path in rows]
+        summary = (f"{report.students} students × {len(course.assignments)} assignments × {args.submissions} "
+                   f"submissions = {report.submissions:,} graded submissions and {report.test_rows:,} test "
+                   f"results, seeded in {report.seconds:.1f} s")
+        db.session.remove()
+        db.engine.dispose()
+    return summary, results
 
-    dialect = url.split(":", 1)[0]
-    print(f"Seeded {report.students} students × {len(course.assignments)} assignments × {args.submissions} "
-          f"submissions = {report.submissions:,} graded submissions and {report.test_rows:,} test results "
-          f"in {report.seconds:.1f} s ({dialect}).\n")
-    print(f"Machine: {machine()}. Median of {args.runs} runs after a warm-up, Flask test client, {dialect}.\n")
-    print("| page | median ms | response KB |")
-    print("|---|---:|---:|")
-    for label, ms, size in results:
-        print(f"| {label} | {ms:.0f} | {size / 1024:.0f} |")
+
+def database_name(url: str) -> str:
+    return "SQLite" if url.startswith("sqlite") else "PostgreSQL" if url.startswith("postgresql") else url.split(":")[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=500)
+    parser.add_argument("--submissions", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--database-url", action="append", default=[],
+                        help="also run on this PostgreSQL database (its public schema is dropped); repeatable")
+    parser.add_argument("--no-vacuum", action="store_true",
+                        help="time PostgreSQL straight after the bulk load, before any VACUUM")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="relugrade-bench-") as tmp:
+        workdir = Path(tmp)
+        urls = [f"sqlite:///{workdir / 'bench.sqlite3'}", *args.database_url]
+        runs = [(database_name(url), *bench_database(url, workdir, args)) for url in urls]
+
+    for name, summary, _ in runs:
+        print(f"{name}: {summary}.")
+    postgresql = "" if len(runs) == 1 else " (PostgreSQL without VACUUM)" if args.no_vacuum else \
+        " (PostgreSQL after VACUUM ANALYZE)"
+    print(f"\nMachine: {machine()}. Median of {args.runs} runs after a warm-up, Flask test client{postgresql}.\n")
+    print("| page | " + " | ".join(f"{name} ms" for name, _, _ in runs) + " | response KB |")
+    print("|---|" + "---:|" * len(runs) + "---:|")
+    for i, (label, _, size) in enumerate(runs[0][2]):
+        medians = " | ".join(f"{results[i][1]:.0f}" for _, _, results in runs)
+        print(f"| {label} | {medians} | {size / 1024:.0f} |")
 
 
 if __name__ == "__main__":

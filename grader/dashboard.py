@@ -64,33 +64,33 @@ class Dashboard:
         return statistics.median(self.scores) if self.scores else None
 
 
-def latest_graded_ids(assignment_id: int):
-    """A select of each student's newest graded submission id (the class's current state)."""
-    return select(func.max(Submission.id)).where(
+def latest_graded_ids(assignment_id: int) -> list[int]:
+    """Each student's newest graded submission id (the class's current state)."""
+    return list(db.session.scalars(select(func.max(Submission.id)).where(
         Submission.assignment_id == assignment_id, Submission.status == Status.GRADED.value
-    ).group_by(Submission.user_id)
+    ).group_by(Submission.user_id)))
 
 
-def test_pass_rates(assignment_id: int) -> list[TestRate]:
-    """Per test, over each student's newest graded submission: how many ran it, passed it, mean score."""
+def test_pass_rates(submission_ids: list[int]) -> list[TestRate]:
+    """Per test, over the current results of ``submission_ids``: how many ran it, passed it, mean score."""
     fraction = case((TestResult.max_score > 0, TestResult.score / TestResult.max_score), else_=0.0)
     rows = db.session.execute(
         select(TestResult.name, func.min(TestResult.visibility), func.count(),
                func.sum(case((TestResult.status == "passed", 1), else_=0)), func.avg(fraction),
                func.min(TestResult.position))
         .join(Result, Result.id == TestResult.result_id)
-        .where(Result.is_current.is_(True), Result.submission_id.in_(latest_graded_ids(assignment_id)))
+        .where(Result.is_current.is_(True), Result.submission_id.in_(submission_ids))
         .group_by(TestResult.name).order_by(func.min(TestResult.position))).all()
     return [TestRate(name, visibility, count, int(passed or 0), float(mean or 0))
             for name, visibility, count, passed, mean, _ in rows]
 
 
-def common_failures(assignment_id: int, limit: int = 12) -> list[FailureGroup]:
-    """The most frequent failure messages over each student's newest graded submission."""
+def common_failures(submission_ids: list[int], limit: int = 12) -> list[FailureGroup]:
+    """The most frequent failure messages in the current results of ``submission_ids``."""
     rows = db.session.execute(
         select(TestResult.name, TestResult.output, func.count().label("n"))
         .join(Result, Result.id == TestResult.result_id)
-        .where(Result.is_current.is_(True), Result.submission_id.in_(latest_graded_ids(assignment_id)),
+        .where(Result.is_current.is_(True), Result.submission_id.in_(submission_ids),
                TestResult.status != "passed")
         .group_by(TestResult.name, TestResult.output).order_by(func.count().desc()).limit(500)).all()
     groups: Counter[tuple[str, str]] = Counter()
@@ -104,11 +104,17 @@ def common_failures(assignment_id: int, limit: int = 12) -> list[FailureGroup]:
             for (name, shape), count in groups.most_common(limit)]
 
 
-def submissions_per_day(assignment_id: int) -> list[tuple[date, int]]:
+def submission_activity(assignment_id: int) -> tuple[list[tuple[date, int]], dict[str, int]]:
+    """Submissions of the assignment per day (in order) and per status, from one grouped scan."""
     day = func.date(Submission.created_at)
-    rows = db.session.execute(select(day, func.count()).where(Submission.assignment_id == assignment_id)
-                              .group_by(day).order_by(day)).all()
-    return [(_as_date(d), n) for d, n in rows if d is not None]
+    per_day: Counter[date] = Counter()
+    per_status: Counter[str] = Counter()
+    for when, status, count in db.session.execute(select(day, Submission.status, func.count()).where(
+            Submission.assignment_id == assignment_id).group_by(day, Submission.status)):
+        if when is not None:
+            per_day[_as_date(when)] += count
+        per_status[status] += count
+    return sorted(per_day.items()), {status.value: per_status[status.value] for status in Status}
 
 
 def _as_date(value) -> date:
@@ -126,26 +132,23 @@ def queue_status(assignment_id: int) -> dict[str, int]:
     return {status.value: counts.get(status.value, 0) for status in Status}
 
 
-def verdict_counts(assignment_id: int) -> list[tuple[str, int]]:
+def verdict_counts(submission_ids: list[int]) -> list[tuple[str, int]]:
     rows = db.session.execute(select(Submission.verdict, func.count()).where(
-        Submission.id.in_(latest_graded_ids(assignment_id))).group_by(Submission.verdict)
+        Submission.id.in_(submission_ids)).group_by(Submission.verdict)
         .order_by(func.count().desc())).all()
     return [(verdict or "?", n) for verdict, n in rows]
 
 
 def build_dashboard(assignment: Assignment) -> Dashboard:
     """Gather every number the assignment dashboard shows."""
-    course_id = assignment.course_id
-    students = student_filter(course_id)
+    students = student_filter(assignment.course_id)
     n_students = db.session.scalar(select(func.count()).select_from(students.subquery()))
-    submitted, total = db.session.execute(select(func.count(func.distinct(Submission.user_id)), func.count())
-                                          .where(Submission.assignment_id == assignment.id,
-                                                 Submission.user_id.in_(students))).one()
-    scores = [float(c.value) for c in counting_cells(course_id, assignment.id, user_ids=students)
-              if c.value is not None]
-    return Dashboard(assignment, n_students, submitted, total, scores, test_pass_rates(assignment.id),
-                     common_failures(assignment.id), submissions_per_day(assignment.id),
-                     queue_status(assignment.id), verdict_counts(assignment.id))
+    cells = counting_cells([assignment], user_ids=students)  # one per student who submitted
+    scores = [float(c.value) for c in cells if c.value is not None]
+    latest = latest_graded_ids(assignment.id)
+    per_day, queue = submission_activity(assignment.id)
+    return Dashboard(assignment, n_students, len(cells), sum(c.attempts for c in cells), scores,
+                     test_pass_rates(latest), common_failures(latest), per_day, queue, verdict_counts(latest))
 
 
 def find_submissions(assignment: Assignment, *, query: str = "", status: str = "", page: int = 1,

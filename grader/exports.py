@@ -61,7 +61,7 @@ def assignment_results_zip(assignment: Assignment, *, every_attempt: bool = Fals
     if every_attempt:
         ids = select(Submission.id).where(Submission.assignment_id == assignment.id)
     else:
-        ids = [c.submission_id for c in counting_cells(assignment.course_id, assignment.id)]
+        ids = [c.submission_id for c in counting_cells([assignment]) if c.submission_id is not None]
     rows = db.session.execute(
         select(Submission, User, Result.payload)
         .join(User, User.id == Submission.user_id)

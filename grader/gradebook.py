@@ -13,7 +13,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from sqlalchemy import Float, Integer, and_, case, func, literal, or_, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -60,11 +61,14 @@ class Cell:
 
 @dataclass
 class CountedCell:
-    """The submission whose score counts for one student on one assignment."""
+    """One student's submissions to one assignment: how many, and the one whose score counts."""
 
     user_id: int
     assignment_id: int
-    submission_id: int
+    attempts: int
+    """Every submission, graded or not."""
+    submission_id: int | None
+    """None when none of them is graded."""
     value: float | None
     overridden: bool
     late: bool
@@ -112,47 +116,60 @@ def _counted_value(assignment: Assignment, with_extensions: bool):
     return value, is_late
 
 
-def _assignment_cells(assignment: Assignment, user_ids=None) -> list:
-    """One assignment's counting submission per student, in a single grouped query."""
-    with_extensions = db.session.scalar(select(Extension.id).where(
-        Extension.assignment_id == assignment.id).limit(1)) is not None
+def _assignment_groups(assignment: Assignment, with_extensions: bool, user_ids, dialect: str):
+    """A select of one row per student who submitted to ``assignment``: attempts and the counting pick.
+
+    Its rows are read in the order of ``ix_submissions_gradebook``, which holds
+    every column used: no sort, no table read on SQLite.
+    """
     value, is_late = _counted_value(assignment, with_extensions)
-    key = Submission.id * 1.0 if assignment.counting == "last" else value
-    columns = (Submission.user_id, Submission.id.label("submission_id"), value.label("value"),
-               Submission.override_score.isnot(None).label("overridden"),
-               case((is_late, literal(1)), else_=literal(0)).label("late"))
-    where = [Submission.assignment_id == assignment.id,
-             or_(Submission.score.isnot(None), Submission.override_score.isnot(None))]
-    if user_ids is not None:
-        where.append(Submission.user_id.in_(user_ids))
-    source = select(*columns).select_from(Submission)
+    key = cast(Submission.id, Float) if assignment.counting == "last" else value
+    graded = or_(Submission.score.isnot(None), Submission.override_score.isnot(None))
+    overridden = case((Submission.override_score.isnot(None), 1), else_=0)
+    late = case((is_late, 1), else_=0)
+    query = select(Submission.assignment_id, Submission.user_id, func.count().label("attempts")).where(
+        Submission.assignment_id == assignment.id)
     if with_extensions:
-        source = source.outerjoin(Extension, and_(Extension.assignment_id == assignment.id,
-                                                  Extension.user_id == Submission.user_id))
-    dialect = db.session.get_bind().dialect.name
+        query = query.outerjoin(Extension, and_(Extension.assignment_id == assignment.id,
+                                                Extension.user_id == Submission.user_id))
+    if user_ids is not None:
+        query = query.where(Submission.user_id.in_(user_ids))
     if dialect == "sqlite":
-        # SQLite takes the bare columns from the row holding the single max(): one pass, no sort.
-        query = source.add_columns(func.max(key).label("key")).where(*where).group_by(Submission.user_id)
-    elif dialect == "postgresql":
-        query = source.where(*where).distinct(Submission.user_id).order_by(
-            Submission.user_id, key.desc(), Submission.id.desc())
+        # SQLite takes the bare columns from the row holding the group's single max() (on a tie, the
+        # first read: the oldest submission).
+        picked = (func.max(case((graded, key))).label("key"), Submission.id.label("submission_id"),
+                  value.label("value"), overridden.label("overridden"), late.label("late"))
     else:
-        ranked = source.add_columns(func.row_number().over(
-            partition_by=Submission.user_id, order_by=(key.desc(), Submission.id.desc())).label("rank")) \
-            .where(*where).subquery()
-        query = select(*[ranked.c[c.name] for c in columns]).where(ranked.c.rank == 1)
-    return db.session.execute(query).all()
+        # PostgreSQL: the largest array is the graded row with the largest key, then the largest id (on a
+        # tie, the newest): an arg-max in the same aggregate pass, where DISTINCT ON would sort every row.
+        picked = (func.max(postgresql.array([key, cast(Submission.id, Float), value, cast(overridden, Float),
+                                             cast(late, Float)])).filter(graded).label("picked"),)
+    return query.add_columns(*picked).group_by(Submission.assignment_id, Submission.user_id)
 
 
-def counting_cells(course_id: int, assignment_id: int | None = None, user_ids=None) -> list[CountedCell]:
-    """The submission that counts for each (student, assignment) of a course: one query per assignment."""
-    where = [Assignment.course_id == course_id]
-    if assignment_id is not None:
-        where.append(Assignment.id == assignment_id)
+def counting_cells(assignments: list[Assignment], user_ids=None) -> list[CountedCell]:
+    """Every (student, assignment) with a submission: attempts and the submission that counts, in one query.
+
+    ``user_ids`` (a list or a select of ids) restricts the students.
+    """
+    if not assignments:
+        return []
+    extended = set(db.session.scalars(select(Extension.assignment_id).distinct().where(
+        Extension.assignment_id.in_([a.id for a in assignments]))))
+    dialect = db.session.get_bind().dialect.name
+    query = union_all(*[_assignment_groups(a, a.id in extended, user_ids, dialect) for a in assignments])
     cells = []
-    for assignment in db.session.scalars(select(Assignment).where(*where).order_by(Assignment.position)):
-        cells += [CountedCell(row.user_id, assignment.id, row.submission_id, row.value, bool(row.overridden),
-                              bool(row.late)) for row in _assignment_cells(assignment, user_ids)]
+    for row in db.session.execute(query).all():
+        if dialect == "sqlite":
+            pick = (row.key, row.submission_id, row.value, row.overridden, row.late) if row.key is not None else None
+        else:
+            pick = row.picked
+        if pick is None:  # nothing graded yet
+            cells.append(CountedCell(row.user_id, row.assignment_id, row.attempts, None, None, False, False))
+        else:
+            _, submission_id, value, overridden, late = pick
+            cells.append(CountedCell(row.user_id, row.assignment_id, row.attempts, int(submission_id), value,
+                                     bool(overridden), bool(late)))
     return cells
 
 
@@ -175,21 +192,12 @@ def build_gradebook(course: Course, *, query: str = "", published_only: bool = F
         User.id.in_(students)).order_by(User.username)).all()
     rows = {u.id: StudentRow(u.id, u.username, u.name, u.email, [Cell() for _ in assignments]) for u in users}
     column = {a.id: i for i, a in enumerate(assignments)}
-    user_ids = students if query else None
-    for cell in counting_cells(course.id, user_ids=user_ids):
-        if cell.user_id in rows and cell.assignment_id in column:
-            target = rows[cell.user_id].cells[column[cell.assignment_id]]
-            target.value = round(float(cell.value), 4) if cell.value is not None else None
-            target.submission_id = cell.submission_id
-            target.overridden = bool(cell.overridden)
-            target.late = bool(cell.late)
-    for assignment in assignments:  # per assignment, each count is a range scan of one index
-        attempts = select(Submission.user_id, func.count()).where(Submission.assignment_id == assignment.id)
-        if user_ids is not None:
-            attempts = attempts.where(Submission.user_id.in_(user_ids))
-        for user_id, count in db.session.execute(attempts.group_by(Submission.user_id)):
-            if user_id in rows:
-                rows[user_id].cells[column[assignment.id]].attempts = count
+    for counted in counting_cells(assignments, user_ids=students if query else None):
+        row = rows.get(counted.user_id)
+        if row is not None:
+            value = round(float(counted.value), 4) if counted.value is not None else None
+            row.cells[column[counted.assignment_id]] = Cell(value, counted.submission_id, counted.overridden,
+                                                            counted.late, counted.attempts)
     return Gradebook(assignments, list(rows.values()))
 
 

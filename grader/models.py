@@ -179,6 +179,9 @@ class Submission(db.Model):
         UniqueConstraint("assignment_id", "user_id", "attempt", name="uq_submissions_attempt"),
         Index("ix_submissions_status", "status"),
         Index("ix_submissions_assignment_created", "assignment_id", "created_at"),
+        # Covers the gradebook's and the dashboards' per-(assignment, student) aggregates (no table reads).
+        Index("ix_submissions_gradebook", "assignment_id", "user_id", "id", "status", "created_at", "score",
+              "override_score", "max_score"),
     )
 
     id: Mapped[intpk]

@@ -10,11 +10,13 @@ from grader.template_helpers import format_score
 
 
 @bp.app_template_global()
-def gradebook_cell(cell: Cell, submission_url: str) -> Markup:
-    """One gradebook <td>: the counting score linking to its submission, marked when overridden or late.
+def gradebook_cells(cells: list[Cell], submission_url: str) -> Markup:
+    """A student's gradebook <td>s, built here rather than in Jinja: a class-sized gradebook has thousands."""
+    return Markup("".join([gradebook_cell(cell, submission_url) for cell in cells]))
 
-    Built here rather than in Jinja because a class-sized gradebook has thousands of cells.
-    """
+
+def gradebook_cell(cell: Cell, submission_url: str) -> str:
+    """One gradebook <td>: the counting score linking to its submission, marked when overridden or late."""
     classes = "num" + (" cell-overridden" if cell.overridden else "") + (" cell-late" if cell.late else "")
     if cell.submission_id:
         mark = '<span class="overridden" title="set by staff">✎</span>' if cell.overridden else ""
@@ -24,4 +26,4 @@ def gradebook_cell(cell: Cell, submission_url: str) -> Markup:
         inner = f'<span class="muted" title="{cell.attempts} attempt(s), none graded">…</span>'
     else:
         inner = '<span class="muted">–</span>'
-    return Markup(f'<td class="{classes}">{inner}</td>')
+    return f'<td class="{classes}">{inner}</td>'
