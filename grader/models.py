@@ -244,6 +244,7 @@ class Result(db.Model):
     submission: Mapped[Submission] = relationship(back_populates="results")
     tests: Mapped[list["TestResult"]] = relationship(
         back_populates="result", cascade="all, delete-orphan", order_by="TestResult.position")
+    leaderboard: Mapped[list["LeaderboardEntry"]] = relationship(back_populates="result", cascade="all, delete-orphan")
 
 
 class TestResult(db.Model):
@@ -263,6 +264,21 @@ class TestResult(db.Model):
     output: Mapped[str] = mapped_column(Text, default="")
 
     result: Mapped[Result] = relationship(back_populates="tests")
+
+
+class LeaderboardEntry(db.Model):
+    """A value a result posts to its assignment's leaderboard (e.g. sin-fit's mean squared error)."""
+
+    __tablename__ = "leaderboard_entries"
+
+    id: Mapped[intpk]
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    value: Mapped[float] = mapped_column(Float)
+    order: Mapped[str] = mapped_column(String(4), default="asc")
+    """``asc``: smaller is better; ``desc``: larger is better."""
+
+    result: Mapped[Result] = relationship(back_populates="leaderboard")
 
 
 class ScoreOverride(db.Model):

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from grader.db import db, utcnow
-from grader.models import Assignment, Result, Status, Submission, TestResult, User
+from grader.models import Assignment, LeaderboardEntry, Result, Status, Submission, TestResult, User
 from grader.policy import submission_limit_error
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,10 @@ def _add_result(submission: Submission, result: dict[str, Any], *, reason: str, 
             position=position, name=str(test.get("name", ""))[:200], score=float(test.get("score", 0)),
             max_score=float(test.get("max_score", 0)), status=test.get("status", "failed"),
             visibility=test.get("visibility", "visible"), output=str(test.get("output", ""))))
+    if current:
+        for entry in result.get("leaderboard") or []:
+            row.leaderboard.append(LeaderboardEntry(name=str(entry.get("name", ""))[:100], value=float(entry["value"]),
+                                                    order="desc" if entry.get("order") == "desc" else "asc"))
     db.session.add(row)
     return row
 

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from grader.auth.roles import (assignment_or_404, can_view_submission, course_or_404, require_enrolled,
                                role_in)
 from grader.db import db
+from grader.leaderboard import has_leaderboard, leaderboards
 from grader.models import Submission
 from grader.policy import due_for, late_factor
 from grader.student import bp
@@ -50,7 +51,7 @@ def assignment(course_slug, slug):
         flash("The form expired; please submit again.", "error")
         status = 400
     return render_template("student/assignment.html", course=course, assignment=assignment, form=form, role=role,
-                           due_at=due_for(assignment, current_user.id),
+                           due_at=due_for(assignment, current_user.id), has_leaderboard=has_leaderboard(assignment),
                            submissions=my_submissions(assignment, current_user)), status
 
 
@@ -74,6 +75,16 @@ def starter(course_slug, slug):
     assignment = assignment_or_404(course, slug, published_only=not role.is_staff)
     return Response(assignment.starter_code, mimetype="text/x-python",
                     headers={"Content-Disposition": f'attachment; filename="{assignment.slug}.py"'})
+
+
+@bp.route("/courses/<course_slug>/assignments/<slug>/leaderboard")
+@login_required
+def leaderboard(course_slug, slug):
+    course = course_or_404(course_slug)
+    role = require_enrolled(course)
+    assignment = assignment_or_404(course, slug, published_only=not role.is_staff)
+    return render_template("student/leaderboard.html", course=course, assignment=assignment, staff=role.is_staff,
+                           boards=leaderboards(assignment))
 
 
 def _viewable_submission(submission_id: int) -> Submission:
