@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from grader.app import create_app
 from grader.config import Config
@@ -89,13 +90,18 @@ def clean_tables(request):
         return
     database.session.rollback()
     database.session.remove()
-    tables = [t.name for t in reversed(database.metadata.sorted_tables)]
-    with database.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+    # DELETE, not TRUNCATE: the session's worker may still be grading a test's
+    # submission, and TRUNCATE's exclusive lock can deadlock with its writes.
+    for attempt in range(5):
+        try:
+            with database.engine.begin() as connection:
+                for table in reversed(database.metadata.sorted_tables):
+                    connection.execute(table.delete())
+            return
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import shared_task
@@ -35,7 +36,10 @@ def grade_submission(self, submission_id: int) -> None:
         log.info("submission %s is not queued (already graded or being graded); skipping", submission_id)
         return
     submission = db.session.get(Submission, submission_id)
-    result = run_grading(submission)
+    job = GradingJob(submission.id, submission.assignment.source_path, submission.code, submission.seed,
+                     submission.assignment.max_score)
+    db.session.rollback()  # hold no transaction, and so no locks, while the sandbox runs
+    result = run_grading(job)
     if result["verdict"] != "internal_error":
         store_result(submission_id, token, result)
         return
@@ -45,22 +49,33 @@ def grade_submission(self, submission_id: int) -> None:
         raise self.retry(countdown=2 ** self.request.retries)
 
 
-def run_grading(submission: Submission) -> dict:
-    """The result for ``submission``; our own failures become an internal_error result."""
+@dataclass(frozen=True)
+class GradingJob:
+    """What grading needs of a submission, read before the sandbox starts."""
+
+    submission_id: int
+    assignment_path: str
+    code: str
+    seed: int
+    max_score: float
+
+
+def run_grading(job: GradingJob) -> dict:
+    """The result for one submission; our own failures become an internal_error result."""
     from assignments.loader import load_assignment
     from assignments.runner import grade_code
 
     config = current_app.config["GRADER"]
     try:
-        assignment = load_assignment(submission.assignment.source_path)
-        return grade_code(assignment, submission.code, seed=submission.seed, sandbox_kind=config.sandbox)
+        assignment = load_assignment(job.assignment_path)
+        return grade_code(assignment, job.code, seed=job.seed, sandbox_kind=config.sandbox)
     except SoftTimeLimitExceeded:
         message = "The grader took too long on this submission; it will be retried."
     except Exception:  # a bug of ours, not the student's: keep it on record and retry
-        log.exception("grading submission %s failed", submission.id)
+        log.exception("grading submission %s failed", job.submission_id)
         message = "The grader failed on this submission (not your fault); it will be retried.\n" + \
             traceback.format_exc(limit=5)
-    return internal_error_result(submission.assignment.max_score, message)
+    return internal_error_result(job.max_score, message)
 
 
 def internal_error_result(max_score: float, message: str) -> dict:
