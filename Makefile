@@ -28,6 +28,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/latency.py
 
 clean:
 	rm -rf $(VENV) var
