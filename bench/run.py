@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from grader.app import create_app  # noqa: E402
 from grader.config import Config  # noqa: E402
 from grader.db import db, utcnow  # noqa: E402
-from grader.migrate import upgrade  # noqa: E402
+from grader.migrate import reset_database  # noqa: E402
 
 
 def make_course():
@@ -99,19 +99,6 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
-def prepare(url: str) -> None:
-    """An empty database at ``url``: the SQLite file removed, or the PostgreSQL public schema dropped."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    elif url.startswith("postgresql"):
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    upgrade(url)
-
-
 def vacuum(url: str) -> None:
     """Set PostgreSQL's visibility map and statistics, as autovacuum would after a bulk load."""
     if url.startswith("postgresql"):
@@ -123,7 +110,7 @@ def vacuum(url: str) -> None:
 
 def bench_database(url: str, workdir: Path, args) -> tuple[str, list[tuple[str, float, int]]]:
     """Seed the database at ``url`` and time every page: (seeding summary, [(page, median ms, bytes)])."""
-    prepare(url)
+    reset_database(url)
     config = Config.from_env(data_dir=workdir, database_url=url, broker_url="redis://127.0.0.1:1/0",
                              secret_key="bench", testing=True)
     app = create_app(config)

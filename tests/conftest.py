@@ -15,27 +15,15 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from grader.app import create_app
 from grader.config import Config
 from grader.db import db as database
-from grader.migrate import upgrade
+from grader.migrate import reset_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GRADER = str(Path(sys.executable).parent / "grader")
-
-
-def _reset_database(url: str) -> None:
-    """Start from an empty schema, then migrate (the migrations are under test too)."""
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    upgrade(url)
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +34,7 @@ def data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def database_url(data_dir) -> str:
     url = os.environ.get("GRADER_TEST_DATABASE_URL") or f"sqlite:///{data_dir / 'test.sqlite3'}"
-    _reset_database(url)
+    reset_database(url)  # the migrations are under test too
     return url
 
 
