@@ -4,6 +4,7 @@ from datetime import timezone
 
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from grader.authoring import (AssignmentSettings, add_builtin, available_builtins, extensions, grant_extension,
                               revoke_extension, set_published, update_settings)
@@ -30,7 +31,7 @@ def new_assignment(course_slug):
     """Upload an assignment folder as a zip; it is stored, then validated in the worker."""
     course, role = instructor_course(course_slug)
     form, builtin = AssignmentUploadForm(), BuiltinForm()
-    builtin.slug.choices = [(spec.slug, spec.title) for spec in available_builtins()]
+    builtin.slug.choices = [SelectChoice(spec.slug, spec.title) for spec in available_builtins()]
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -55,7 +56,7 @@ def new_assignment(course_slug):
 def add_builtin_assignment(course_slug):
     course, role = instructor_course(course_slug)
     form = BuiltinForm()
-    form.slug.choices = [(spec.slug, spec.title) for spec in available_builtins()]
+    form.slug.choices = [SelectChoice(spec.slug, spec.title) for spec in available_builtins()]
     if form.validate_on_submit():
         try:
             assignment = add_builtin(course, form.slug.data)

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (DateTimeLocalField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -25,7 +26,7 @@ class RosterConfirmForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-    role = SelectField("Role", choices=[("ta", "TA"), ("instructor", "Instructor")], default="ta")
+    role = SelectField("Role", choices=[SelectChoice("ta", "TA"), SelectChoice("instructor", "Instructor")], default="ta")
 
 
 class ActionForm(FlaskForm):
@@ -51,9 +52,9 @@ class SettingsForm(FlaskForm):
                                         validators=[Optional()])
     max_per_day = IntegerField("Submissions per day (empty: no limit)", validators=[Optional(), NumberRange(min=1)])
     max_total = IntegerField("Submissions in total (empty: no limit)", validators=[Optional(), NumberRange(min=1)])
-    counting = SelectField("Score that counts", choices=[("best", "best submission"), ("last", "last submission")])
-    reveal_hidden = SelectField("Hidden tests are revealed", choices=[("after_due_date", "after the due date"),
-                                                                     ("never", "never")])
+    counting = SelectField("Score that counts", choices=[SelectChoice("best", "best submission"), SelectChoice("last", "last submission")])
+    reveal_hidden = SelectField("Hidden tests are revealed", choices=[
+        SelectChoice("after_due_date", "after the due date"), SelectChoice("never", "never")])
 
 
 class ExtensionForm(FlaskForm):
