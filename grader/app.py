@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from grader.config import Config
 from grader.db import db
@@ -33,6 +35,8 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.config.update(config.extra)
 
+    # Ids in URLs are database integers: a larger number is a 404, not an overflow.
+    app.url_map.converters["int"] = DatabaseIntConverter
     db.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -57,10 +61,22 @@ def create_app(config: Config | None = None) -> Flask:
     from workers.celery_app import celery_init_app
     celery_init_app(app)
 
-    for code in (403, 404, 413, 429):
-        app.register_error_handler(code, _error_page)
+    app.register_error_handler(HTTPException, _error_page)
     return app
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` limited to what a 64-bit database column holds."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def _error_page(error):
+    """HTML for the site; the API's JSON error shape for anything under /api/ (also routing errors)."""
+    if request.path.startswith("/api/"):
+        from grader.api.routes import api_error
+
+        return api_error(error.code, (error.name or "error").lower().replace(" ", "_"), error.description or "")
     return render_template("error.html", error=error), error.code

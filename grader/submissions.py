@@ -59,10 +59,10 @@ def create_submission(assignment: Assignment, user: User, filename: str, code: s
     """Store a new submission (committed) and try to enqueue it; raises SubmissionRejected."""
     if not assignment.published:
         raise SubmissionRejected("not_published", "This assignment is not open for submissions.", 403)
-    reason = submission_limit_error(assignment, user.id)
-    if reason:
-        raise SubmissionRejected("limit", reason, 429)
-    for _ in range(5):  # two submissions at once race for the attempt number
+    for _ in range(5):  # two submissions at once race for the attempt number; the loser checks again
+        reason = submission_limit_error(assignment, user.id)
+        if reason:
+            raise SubmissionRejected("limit", reason, 429)
         attempt = 1 + (db.session.scalar(select(func.max(Submission.attempt)).where(
             Submission.assignment_id == assignment.id, Submission.user_id == user.id)) or 0)
         submission = Submission(assignment=assignment, user=user, attempt=attempt,
@@ -117,39 +117,39 @@ def claim(submission_id: int) -> str | None:
 
 def store_result(submission_id: int, token: str, result: dict[str, Any]) -> bool:
     """Store a finished grading as the current result; False if another worker owns it now."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.grading_token != token or submission.status != Status.RUNNING.value:
-        db.session.rollback()
+    if not _finish(submission_id, token, status=Status.GRADED.value, score=float(result["score"]),
+                   max_score=float(result["max_score"]), verdict=result["verdict"], finished_at=utcnow()):
         return False
+    submission = db.session.get(Submission, submission_id)
     reason = "regrade" if any(r.reason != "internal_error" for r in submission.results) else "grade"
     for earlier in submission.results:
         earlier.is_current = False
     _add_result(submission, result, reason=reason, current=True)
-    submission.status = Status.GRADED.value
-    submission.score = float(result["score"])
-    submission.max_score = float(result["max_score"])
-    submission.verdict = result["verdict"]
-    submission.finished_at = utcnow()
-    submission.grading_token = None
     db.session.commit()
     return True
 
 
 def record_internal_error(submission_id: int, token: str, result: dict[str, Any], *, final: bool) -> None:
     """Keep a failed try on record; requeue the submission, or mark it failed after the last try."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.grading_token != token:
-        db.session.rollback()
+    values = dict(status=Status.FAILED.value, verdict="internal_error", finished_at=utcnow()) if final \
+        else dict(status=Status.QUEUED.value)
+    if not _finish(submission_id, token, **values):
         return
-    _add_result(submission, result, reason="internal_error", current=False)
-    submission.grading_token = None
-    if final:
-        submission.status = Status.FAILED.value
-        submission.verdict = "internal_error"
-        submission.finished_at = utcnow()
-    else:
-        submission.status = Status.QUEUED.value
+    _add_result(db.session.get(Submission, submission_id), result, reason="internal_error", current=False)
     db.session.commit()
+
+
+def _finish(submission_id: int, token: str, **values) -> bool:
+    """Leave ``running`` if ``token`` still owns the submission; the row stays locked until commit."""
+    owned = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.grading_token == token,
+               Submission.status == Status.RUNNING.value)
+        .values(grading_token=None, **values)
+    ).rowcount
+    if not owned:
+        db.session.rollback()
+    return bool(owned)
 
 
 def _add_result(submission: Submission, result: dict[str, Any], *, reason: str, current: bool) -> Result:

@@ -104,9 +104,11 @@ def sweep_submissions() -> int:
 def active_submission_ids() -> set[int] | None:
     """Ids being graded on any live worker right now (None when the workers cannot be asked)."""
     try:
-        replies = current_app.extensions["celery"].control.inspect(timeout=2.0).active() or {}
+        replies = current_app.extensions["celery"].control.inspect(timeout=2.0).active()
     except Exception:
         log.exception("could not ask the workers what they are running")
+        return None
+    if replies is None:  # no worker answered in time: we cannot tell what is running
         return None
     return {task["args"][0] for tasks in replies.values() for task in tasks
             if task.get("name") == grade_submission.name and task.get("args")}

@@ -1,7 +1,6 @@
 from functools import wraps
 
 from flask import current_app, g, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from grader.accounts import user_for_token
 from grader.auth.roles import role_in
@@ -14,11 +13,6 @@ from grader.submissions import SubmissionRejected, create_submission, decode_upl
 
 def api_error(status: int, code: str, message: str):
     return jsonify(error={"code": code, "message": message}), status
-
-
-@bp.errorhandler(HTTPException)
-def http_error(error: HTTPException):
-    return api_error(error.code or 500, (error.name or "error").lower().replace(" ", "_"), error.description or "")
 
 
 def token_required(view):

@@ -85,3 +85,18 @@ def test_student_sees_courses_assignments_and_starter(demo, login):
     assert starter.status_code == 200
     assert "attachment" in starter.headers["Content-Disposition"]
     assert "def relu" in starter.get_data(as_text=True)
+
+
+def test_api_errors_are_json_even_for_routing(demo, app, api_token):
+    client, headers = app.test_client(), {"Authorization": f"Bearer {api_token('student')}"}
+    missing = client.get("/api/v1/no-such-thing", headers=headers)
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    wrong_method = client.delete("/api/v1/submissions/1", headers=headers)
+    assert wrong_method.status_code == 405 and wrong_method.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("path", ["/submissions/99999999999999999999", "/api/v1/submissions/99999999999999999999"])
+def test_ids_beyond_the_database_are_404(demo, login, api_token, path):
+    client = login("student")
+    response = client.get(path, headers={"Authorization": f"Bearer {api_token('student')}"})
+    assert response.status_code == 404
