@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +30,9 @@ class AssignmentSettings:
 
 def update_settings(assignment: Assignment, settings: AssignmentSettings) -> None:
     """Apply edited settings; ValueError with a message when they contradict each other."""
+    finite = math.isfinite(settings.max_score) and math.isfinite(settings.late_penalty_per_day)
+    if not finite or settings.max_score <= 0:
+        raise ValueError("The points and the late penalty must be finite numbers, the points above zero.")
     if settings.hard_cutoff_at and settings.due_at and settings.hard_cutoff_at < settings.due_at:
         raise ValueError("The hard cutoff must not be before the due date.")
     for name, value in vars(settings).items():

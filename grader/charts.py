@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, timedelta
 from html import escape
 
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 12, 38
+MAX_TIMELINE_DAYS = 120
+"""The timeline shows at most this many days (the latest), however far apart the submissions and the due date."""
 
 
 def _frame(title: str, body: list[str]) -> Markup:
@@ -50,26 +53,38 @@ def bar_chart(title: str, bars: list[tuple[str, int]], *, marker_index: float | 
 
 
 def score_histogram(scores: list[float], max_score: float, bins: int = 10) -> Markup:
-    """A histogram of counting scores in ``bins`` equal bins from 0 to ``max_score``."""
+    """A histogram of counting scores in ``bins`` equal bins from 0 to ``max_score`` (non-finite scores left out)."""
+    if not math.isfinite(max_score) or max_score <= 0:
+        return bar_chart("Score histogram", [])
     counts = [0] * bins
     for score in scores:
-        index = int(bins * score / max_score) if max_score > 0 else 0
-        counts[min(max(index, 0), bins - 1)] += 1
-    width = max_score / bins if max_score > 0 else 0
-    labels = [f"{i * width:g}–{(i + 1) * width:g}" if width else "0" for i in range(bins)]
+        if math.isfinite(score):
+            counts[min(max(int(bins * score / max_score), 0), bins - 1)] += 1
+    width = max_score / bins
+    labels = [f"{i * width:g}–{(i + 1) * width:g}" for i in range(bins)]
     return bar_chart("Score histogram", list(zip(labels, counts)))
 
 
 def timeline(days: list[tuple[date, int]], due: date | None) -> Markup:
-    """Submissions per day, every day of the range shown, with the due date marked."""
+    """Submissions per day, every day of the range shown, with the due date marked.
+
+    The range is the submissions' days, widened to the due date when that
+    keeps it within MAX_TIMELINE_DAYS; a longer range shows its latest days.
+    """
     if not days:
         return bar_chart("Submissions per day", [])
     by_day = dict(days)
     first, last = min(by_day), max(by_day)
-    if due is not None:
+    if due is not None and (max(last, due) - min(first, due)).days < MAX_TIMELINE_DAYS:
         first, last = min(first, due), max(last, due)
-    span = [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)]
+    first = max(first, last - timedelta(days=MAX_TIMELINE_DAYS - 1))
+    span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     bars = [(d.strftime("%m-%d"), by_day.get(d, 0)) for d in span]
-    marker = (due.toordinal() - first.toordinal() + 0.5) if due is not None else None
-    return bar_chart("Submissions per day", bars, marker_index=marker, marker_label="due",
-                     label_every=max(1, len(bars) // 10))
+    notes = [f"the last {len(span)} days"] if first > min(by_day) else []
+    marker = None
+    if due is not None and first <= due <= last:
+        marker = (due - first).days + 0.5
+    elif due is not None:
+        notes.append(f"due {due}, off the chart")
+    title = "Submissions per day" + (f" ({'; '.join(notes)})" if notes else "")
+    return bar_chart(title, bars, marker_index=marker, marker_label="due", label_every=max(1, len(bars) // 10))

@@ -21,15 +21,18 @@ def regrade_submission(submission: Submission) -> None:
 
 
 def regrade_assignment(assignment: Assignment) -> int:
-    """Put every finished submission of ``assignment`` back in the queue in one statement; returns how many.
+    """Put every graded, failed or running submission of ``assignment`` back in the queue in one statement.
 
-    The tasks are sent by a worker task (thousands of messages do not belong in
-    a web request); should the broker be down, the periodic sweep sends them.
+    Returns how many. A running submission is requeued too: clearing its
+    grading token means the worker grading it now (with the old checks) cannot
+    store its result. The tasks are sent by a worker task (thousands of messages
+    do not belong in a web request); should the broker be down, the periodic
+    sweep sends them.
     """
     count = db.session.execute(
         update(Submission)
         .where(Submission.assignment_id == assignment.id,
-               Submission.status.in_((Status.GRADED.value, Status.FAILED.value)))
+               Submission.status.in_((Status.GRADED.value, Status.FAILED.value, Status.RUNNING.value)))
         .values(status=Status.QUEUED.value, enqueued_at=None, grading_token=None, grading_attempts=0)
     ).rowcount
     db.session.commit()

@@ -37,7 +37,7 @@ class RosterRow:
     role: str
     errors: list[str] = field(default_factory=list)
     exists: bool = False
-    """A user with this username already exists (they are enrolled, not created)."""
+    """A user with this username already exists (they are enrolled as they are: name and e-mail unchanged)."""
     current_role: str | None = None
     """Their role in the course now, if enrolled."""
 
@@ -87,7 +87,10 @@ def parse_roster(text: str, course: Course) -> RosterPreview:
     if len(text.encode("utf-8")) > MAX_ROSTER_BYTES:
         raise RosterError(f"The roster is larger than {MAX_ROSTER_BYTES // 1024} KB.")
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise RosterError(f"The first line cannot be read as CSV: {error}.") from None
     if header is None:
         raise RosterError("The roster is empty.")
     header = [h.strip().lower() for h in header]
@@ -95,6 +98,17 @@ def parse_roster(text: str, course: Course) -> RosterPreview:
     if missing:
         raise RosterError(f"The first line must name the columns {', '.join(ROSTER_COLUMNS)}; "
                           f"missing {', '.join(missing)} (got {', '.join(header) or 'nothing'}).")
+    try:
+        rows = _read_rows(reader, header)
+    except csv.Error as error:  # e.g. a field longer than csv.field_size_limit(), or a stray quote at the end
+        raise RosterError(f"Line {reader.line_num} cannot be read as CSV: {error}.") from None
+    _mark_duplicates(rows)
+    _mark_existing(rows, course)
+    return RosterPreview(rows)
+
+
+def _read_rows(reader, header: list[str]) -> list[RosterRow]:
+    """The rows after the header, each checked on its own (blank lines skipped)."""
     rows: list[RosterRow] = []
     for values in reader:
         if not any(v.strip() for v in values):
@@ -108,9 +122,7 @@ def parse_roster(text: str, course: Course) -> RosterPreview:
             row.errors.append(f"{len(values)} fields, but the header names {len(header)}")
         _check_row(row)
         rows.append(row)
-    _mark_duplicates(rows)
-    _mark_existing(rows, course)
-    return RosterPreview(rows)
+    return rows
 
 
 def _check_row(row: RosterRow) -> None:
@@ -150,16 +162,22 @@ def _mark_existing(rows: list[RosterRow], course: Course) -> None:
 
 
 def apply_roster(text: str, course: Course) -> RosterOutcome:
-    """Create and enrol every valid row of the roster (re-parsed: the preview is not trusted)."""
+    """Create and enrol every valid row of the roster (re-parsed: the preview is not trusted).
+
+    The name and e-mail of a row apply only to an account this import creates:
+    an existing account is shared by every course, so a course's roster only
+    enrols it.
+    """
     preview = parse_roster(text, course)
     created, enrolled, updated = [], 0, 0
     for row in preview.valid:
-        password = None
-        if not row.exists:
+        if row.exists:
+            user = db.session.scalar(select(User).where(User.username == row.username))
+        else:
             password = secrets.token_urlsafe(9)
             created.append((row.username, password))
-        user = get_or_create_user(row.username, name=row.name, email=row.email, password=password)
-        db.session.flush()
+            user = get_or_create_user(row.username, name=row.name, email=row.email, password=password)
+            db.session.flush()
         if row.current_role is None:
             enrolled += 1
         elif row.current_role != row.role:

@@ -231,51 +231,72 @@ def validate_assignment_task(assignment_id: int, path: str, source: str = "uploa
 
 
 def run_validation(assignment_id: int, path: str, source: str = "upload") -> dict:
-    """Run `grader assignments validate` logic on ``path``; on success make it the assignment's folder."""
+    """Run `grader assignments validate` logic on ``path``; on success make it the assignment's folder.
+
+    Only the validation of the folder last queued for the assignment (the path
+    in its record) counts: one overtaken by a newer upload, before it starts
+    or while it runs, is stale and neither records anything nor is adopted.
+    """
     mutants = len(list((Path(path) / "mutants").glob("*.py"))) if (Path(path) / "mutants").is_dir() else 0
-    _save_validation(assignment_id, state="running", path=path, source=source, started_at=utcnow().isoformat(),
-                     progress={"done": 0, "total": 3 + mutants,
-                               "label": f"grading the solution (twice), the starter and {mutants} mutant(s)…"})
+    progress = {"done": 0, "total": 3 + mutants,
+                "label": f"grading the solution (twice), the starter and {mutants} mutant(s)…"}
+    started = _save_validation(assignment_id, if_path=path, state="running", source=source,
+                               started_at=utcnow().isoformat(), progress=progress)
+    if started is None:
+        return _stale(assignment_id, path)
     try:
-        report = _call_validator(Path(path), _progress_recorder(assignment_id))
+        report = _call_validator(Path(path), _progress_recorder(assignment_id, path))
         summary = normalise_report(report)
     except Exception as error:  # a broken folder or a validator crash is a failed validation, shown as such
         log.exception("validating %s failed", path)
         summary = {"passed": False, "rows": [], "message": f"{type(error).__name__}: {error}"[:4000]}
-    state = "passed" if summary["passed"] else "failed"
-    if summary["passed"]:
-        state = _adopt_folder(assignment_id, Path(path), source, summary)
-    return _save_validation(assignment_id, state=state, finished_at=utcnow().isoformat(), **summary)
+    summary["finished_at"] = utcnow().isoformat()
+    record = (_adopt_folder(assignment_id, Path(path), source, summary) if summary["passed"]
+              else _save_validation(assignment_id, if_path=path, state="failed", **summary))
+    return record if record is not None else _stale(assignment_id, path)
 
 
-def _progress_recorder(assignment_id: int):
+def _stale(assignment_id: int, path: str) -> dict:
+    log.info("validation of %s for assignment %s is stale: a newer upload replaced it", path, assignment_id)
+    return {"state": "stale", "path": path}
+
+
+def _progress_recorder(assignment_id: int, path: str):
     """A progress(done, total, label) callback; the validator calls it from its own threads."""
     app = current_app._get_current_object()
 
     def record(done: int, total: int, label: str = "") -> None:
         try:
             with app.app_context():  # a thread of its own: its own app context and session
-                _save_validation(assignment_id, progress={"done": done, "total": total, "label": str(label)[:200]})
+                _save_validation(assignment_id, if_path=path,
+                                 progress={"done": done, "total": total, "label": str(label)[:200]})
         except Exception:  # progress is a courtesy; it must never fail the validation
             log.exception("could not record validation progress of assignment %s", assignment_id)
 
     return record
 
 
-def _adopt_folder(assignment_id: int, folder: Path, source: str, summary: dict) -> str:
-    """Point the assignment at its validated folder (statement, starter and points refreshed)."""
+def _adopt_folder(assignment_id: int, folder: Path, source: str, summary: dict) -> dict | None:
+    """Point the assignment at its validated folder (statement, starter and points refreshed) and record it.
+
+    The check that ``folder`` is still the latest upload, the adoption and the
+    record are one transaction on the locked row; None when it is stale.
+    """
     from grader.catalog import upsert_assignment
 
-    assignment = db.session.get(Assignment, assignment_id)
+    assignment = _latest_upload(assignment_id, str(folder))
+    if assignment is None:
+        return None
     try:
         upsert_assignment(assignment.course, folder, source=source)
-        db.session.commit()
-        return "passed"
     except Exception as error:
         db.session.rollback()
-        summary["message"] = f"Validation passed but the folder could not be loaded: {error}"
-        summary["passed"] = False
-        return "failed"
+        summary = dict(summary, passed=False, message=f"Validation passed but the folder could not be loaded: {error}")
+        return _save_validation(assignment_id, if_path=str(folder), state="failed", **summary)
+    record = dict(assignment.validation or {}, state="passed", **summary)
+    assignment.validation = record
+    db.session.commit()
+    return record
 
 
 def _call_validator(path: Path, progress) -> Any:
@@ -345,12 +366,24 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _save_validation(assignment_id: int, **changes) -> dict:
-    """Merge ``changes`` into the assignment's validation record and commit (progress is seen at once)."""
+def _latest_upload(assignment_id: int, path: str | None) -> Assignment | None:
+    """The assignment, locked for this transaction; None if it is gone or ``path`` is no longer its latest folder."""
     db.session.rollback()
-    assignment = db.session.get(Assignment, assignment_id)
+    assignment = db.session.get(Assignment, assignment_id, with_for_update=True, populate_existing=True)
+    if assignment is None or (path is not None and (assignment.validation or {}).get("path") != path):
+        db.session.rollback()
+        return None
+    return assignment
+
+
+def _save_validation(assignment_id: int, *, if_path: str | None = None, **changes) -> dict | None:
+    """Merge ``changes`` into the assignment's validation record and commit (progress is seen at once).
+
+    With ``if_path``, only while that is still the folder being validated; None (nothing saved) when not.
+    """
+    assignment = _latest_upload(assignment_id, if_path)
     if assignment is None:
-        return {}
+        return None
     record = dict(assignment.validation or {})
     record.update({k: v for k, v in changes.items() if v is not None})
     assignment.validation = record

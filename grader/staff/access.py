@@ -22,6 +22,16 @@ def instructor_course(course_slug: str) -> tuple[Course, Role]:
     return course, require_instructor(course)
 
 
+def may_upload_code(user) -> bool:
+    """Whether ``user`` may upload assignment code (checks.py and solution.py run unconfined in the worker).
+
+    Being an instructor of the course is not enough: a roster or the people
+    page makes instructors, while ``can_create_courses`` is set only by the
+    `grader users add --role instructor` command (and the demo).
+    """
+    return bool(user.can_create_courses)
+
+
 def course_assignment(course: Course, slug: str) -> Assignment:
     assignment = db.session.scalar(select(Assignment).where(Assignment.course_id == course.id,
                                                             Assignment.slug == slug))

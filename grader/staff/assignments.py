@@ -2,7 +2,7 @@
 
 from datetime import timezone
 
-from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -14,10 +14,14 @@ from grader.exports import assignment_results_zip
 from grader.models import Status
 from grader.regrades import regrade_assignment
 from grader.staff import bp
-from grader.staff.access import course_assignment, instructor_course, staff_course
+from grader.staff.access import course_assignment, instructor_course, may_upload_code, staff_course
 from grader.staff.forms import (ActionForm, AssignmentUploadForm, BuiltinForm, ExtensionForm, SettingsForm)
+from grader.staff.redirects import local_path
 from grader.uploads import (MAX_ZIP_BYTES, UploadRejected, can_publish, read_assignment_zip, register_upload,
                             report_columns, request_validation, store_assignment_files)
+
+MAX_PAGE = 100_000
+"""Of the submissions list (50 a page); a larger page number overflows the database's OFFSET."""
 
 
 def _utc(value):
@@ -32,6 +36,9 @@ def new_assignment(course_slug):
     course, role = instructor_course(course_slug)
     form, builtin = AssignmentUploadForm(), BuiltinForm()
     builtin.slug.choices = [SelectChoice(spec.slug, spec.title) for spec in available_builtins()]
+    can_upload = may_upload_code(current_user)
+    if request.method == "POST" and not can_upload:
+        abort(403)
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -48,7 +55,8 @@ def new_assignment(course_slug):
                   "success")
             return redirect(url_for("staff.validation", course_slug=course.slug, slug=assignment.slug))
     return render_template("staff/new_assignment.html", course=course, role=role, form=form, builtin=builtin,
-                           max_zip_mb=MAX_ZIP_BYTES // 1024 // 1024), (400 if request.method == "POST" else 200)
+                           can_upload=can_upload, max_zip_mb=MAX_ZIP_BYTES // 1024 // 1024), \
+        (400 if request.method == "POST" else 200)
 
 
 @bp.route("/courses/<course_slug>/assignments/builtin", methods=["POST"])
@@ -89,7 +97,7 @@ def submissions(course_slug, slug):
     assignment = course_assignment(course, slug)
     status = request.args.get("status", "")
     status = status if status in {s.value for s in Status} else ""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     rows, total = find_submissions(assignment, query=request.args.get("q", ""), status=status, page=page)
     return render_template("staff/submissions.html", course=course, role=role, assignment=assignment, rows=rows,
                            total=total, page=page, per_page=50, q=request.args.get("q", ""), status=status)
@@ -183,10 +191,8 @@ def unpublish(course_slug, slug):
 
 def _back(course, slug):
     """Back to the page the button was on (a local path only), else the settings page."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return redirect(target)
-    return redirect(url_for("staff.settings", course_slug=course.slug, slug=slug))
+    settings_page = url_for("staff.settings", course_slug=course.slug, slug=slug)
+    return redirect(local_path(request.form.get("next")) or settings_page)
 
 
 @bp.route("/courses/<course_slug>/assignments/<slug>/validation")
@@ -233,7 +239,8 @@ def add_extension(course_slug, slug):
             flash(f"Extension granted: {form.username.data.strip()} is due {extension.due_at:%Y-%m-%d %H:%M} UTC.",
                   "success")
     else:
-        flash("Give a username and a new due date.", "error")
+        flash("; ".join(f"{form[name].label.text}: {', '.join(errors)}" for name, errors in form.errors.items()),
+              "error")
     return redirect(url_for("staff.settings", course_slug=course.slug, slug=slug) + "#extensions")
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import select
 
+from grader.charts import MAX_TIMELINE_DAYS, score_histogram, timeline
 from grader.dashboard import build_dashboard
 from grader.db import db
-from grader.models import Result, ScoreOverride, Submission
+from grader.models import Assignment, Extension, Result, ScoreOverride, Submission
 from grader.regrades import regrade_assignment
 from tests.staff.conftest import DUE, graded
 
@@ -150,3 +153,89 @@ def test_regrade_all_requeues_and_keeps_history(classroom):
     assert set(statuses.values()) == {"queued"}
     assert db.session.scalar(select(Result.score).where(Result.submission_id == first.id)) == 2.0, "history kept"
     assert db.session.scalar(select(Submission.status).where(Submission.assignment_id == classroom.beta.id)) == "graded"
+
+
+def test_regrade_all_requeues_a_running_submission_too(classroom):
+    running = graded(classroom.alpha, classroom.users["student_a"], 0.0, status="running")
+    running.grading_token = "held-by-an-old-worker"
+    db.session.commit()
+    assert regrade_assignment(classroom.alpha) == 1
+    db.session.expire_all()
+    row = db.session.get(Submission, running.id)
+    assert (row.status, row.grading_token) == ("queued", None)
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.com", "//evil.com", "/\\evil.com", "https://evil.com/", "/\n/evil.com"])
+@pytest.mark.parametrize("action", ["publish", "unpublish"])
+def test_publish_buttons_never_redirect_off_the_site(classroom, as_user, action, target):
+    client = as_user(classroom.users["instructor_a"])
+    response = client.post_action(f"/staff/courses/course-a/assignments/alpha/{action}", {"next": target})
+    location = urlsplit(response.headers["Location"])
+    assert response.status_code == 302 and location.netloc in ("", "localhost")
+    assert location.path == "/staff/courses/course-a/assignments/alpha/settings"
+
+
+def test_publish_button_goes_back_to_the_page_it_was_on(classroom, as_user):
+    client = as_user(classroom.users["instructor_a"])
+    back = "/staff/courses/course-a/assignments/alpha/validation"
+    response = client.post_action("/staff/courses/course-a/assignments/alpha/unpublish", {"next": back})
+    assert response.headers["Location"].endswith(back)
+
+
+@pytest.mark.parametrize("score", ["sNaN", "NaN", "Infinity", "-Infinity", "1e999", "-1", "10001"])
+def test_override_refuses_a_score_that_is_not_a_sane_number(classroom, as_user, score):
+    submission = graded(classroom.alpha, classroom.users["student_a"], 5.0)
+    client = as_user(classroom.users["ta_a"])
+    page = client.post_action(f"/staff/courses/course-a/submissions/{submission.id}/override",
+                              {"score": score, "comment": "why"}, follow_redirects=True)
+    assert page.status_code == 200 and "New score" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Submission, submission.id).override_score is None
+
+
+SETTINGS = {"title": "Alpha", "statement_md": "x", "max_score": "10", "late_penalty_percent": "0",
+            "counting": "best", "reveal_hidden": "never"}
+
+
+@pytest.mark.parametrize("field, value", [
+    ("max_score", "sNaN"), ("max_score", "NaN"), ("max_score", "Infinity"), ("max_score", "1e999"),
+    ("max_score", "10001"), ("late_penalty_percent", "sNaN"), ("late_penalty_percent", "NaN"),
+    ("max_per_day", "99999999999999999999"), ("max_total", "1000001"), ("due_at", "0001-01-01T00:00"),
+    ("due_at", "9999-12-31T23:59"), ("hard_cutoff_at", "2101-01-01T00:00"),
+])
+def test_settings_refuse_numbers_and_dates_out_of_range(classroom, as_user, field, value):
+    client = as_user(classroom.users["instructor_a"])
+    response = client.post_action("/staff/courses/course-a/assignments/alpha/settings",
+                                  dict(SETTINGS, **{field: value}))
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Assignment, classroom.alpha.id).title == "Alpha"
+
+
+def test_extension_refuses_a_date_out_of_range(classroom, as_user):
+    client = as_user(classroom.users["instructor_a"])
+    page = client.post_action("/staff/courses/course-a/assignments/alpha/extensions",
+                              {"username": "student_a", "due_at": "9999-12-31T23:59"}, follow_redirects=True)
+    assert "between 2000 and 2100" in page.get_data(as_text=True)
+    assert db.session.scalar(select(Extension).where(Extension.assignment_id == classroom.alpha.id)) is None
+
+
+def test_submissions_list_clamps_a_huge_page_number(classroom, as_user):
+    graded(classroom.alpha, classroom.users["student_a"], 5.0)
+    client = as_user(classroom.users["ta_a"])
+    for page in ("99999999999999999999", "-5", "x"):
+        assert client.get(f"/staff/courses/course-a/assignments/alpha/submissions?page={page}").status_code == 200
+
+
+def test_dashboard_with_a_far_due_date_draws_a_bounded_timeline(classroom, as_user):
+    graded(classroom.alpha, classroom.users["student_a"], 5.0)
+    classroom.alpha.due_at = datetime(1, 1, 1, tzinfo=timezone.utc)
+    db.session.commit()
+    page = as_user(classroom.users["ta_a"]).get("/staff/courses/course-a/assignments/alpha").get_data(as_text=True)
+    assert page.count('class="bar"') <= 2 * MAX_TIMELINE_DAYS and "due 0001-01-01, off the chart" in page
+
+
+def test_charts_survive_non_finite_points():
+    assert "Score histogram" in score_histogram([5.0, float("inf"), float("nan")], float("inf"))
+    bars = timeline([(date(2030, 1, 1), 3), (date(2031, 6, 1), 1)], date(2030, 1, 2))
+    assert bars.count('class="bar"') == MAX_TIMELINE_DAYS

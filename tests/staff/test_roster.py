@@ -80,3 +80,40 @@ def test_instructor_creates_a_course(classroom, as_user):
     assert "already exists" in taken.get_data(as_text=True)
     bad = client.post_action("/staff/courses/new", {"slug": "Bad Slug!", "title": "x"})
     assert "lower-case" in bad.get_data(as_text=True)
+
+
+def test_roster_of_another_course_cannot_rename_an_existing_account(classroom, as_user):
+    """An instructor of course B enrols student_a but cannot change their name or e-mail; new accounts get theirs."""
+    roster = ("username,name,email,role\nstudent_a,Mallory,mallory@evil.example,student\n"
+              "erin,Erin New,erin@example.org,student\n")
+    client = as_user(classroom.users["instructor_b"])
+    preview = client.post_action("/staff/courses/course-b/roster", {"text": roster}).get_data(as_text=True)
+    assert "existing account, enrolled; its name and e-mail stay as they are" in preview
+    client.post_action("/staff/courses/course-b/roster/confirm", {"roster": roster})
+    db.session.expire_all()
+    student = db.session.scalar(select(User).where(User.username == "student_a"))
+    assert (student.name, student.email) == ("Student A", "student_a@example.org")
+    assert db.session.scalar(select(Enrolment.role).where(Enrolment.user_id == student.id,
+                                                          Enrolment.course_id == classroom.b.id)) == "student"
+    erin = db.session.scalar(select(User).where(User.username == "erin"))
+    assert (erin.name, erin.email) == ("Erin New", "erin@example.org")
+
+
+def test_neither_roster_nor_add_person_lets_anyone_create_courses(classroom, as_user):
+    """Instructors named by a roster or added on the people page are not course creators (nor code uploaders)."""
+    client = as_user(classroom.users["instructor_a"])
+    roster = "username,role\nfiona,instructor\nstudent_a,instructor\n"
+    client.post_action("/staff/courses/course-a/roster/confirm", {"roster": roster})
+    client.post_action("/staff/courses/course-a/people/add", {"username": "gus", "role": "instructor"})
+    client.post_action("/staff/courses/course-a/people/add", {"username": "student_a2", "role": "instructor"})
+    db.session.expire_all()
+    flags = dict(db.session.execute(select(User.username, User.can_create_courses).where(
+        User.username.in_(["fiona", "student_a", "gus", "student_a2"]))).all())
+    assert flags == {"fiona": False, "student_a": False, "gus": False, "student_a2": False}
+
+
+def test_a_field_beyond_the_csv_limit_is_a_roster_error(classroom, as_user):
+    client = as_user(classroom.users["instructor_a"])
+    huge = "username,role\n" + "a" * 200_000 + ",student\n"  # csv.field_size_limit() is 131,072
+    page = client.post_action("/staff/courses/course-a/roster", {"text": huge})
+    assert page.status_code == 200 and "cannot be read as CSV" in page.get_data(as_text=True)

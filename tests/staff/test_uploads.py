@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+from pathlib import Path
 
 import pytest
 
+from grader import uploads
 from grader.db import db
+from grader.models import Assignment
 from grader.uploads import (MAX_FILE_BYTES, UploadRejected, can_publish, normalise_report, read_assignment_zip,
-                            register_upload, store_assignment_files)
+                            register_upload, run_validation, store_assignment_files)
 
 GOOD = {
     "assignment.toml": 'title = "Leaky ReLU"\npoints = 4\n[policy]\nlate_penalty_per_day = 0.25\n',
@@ -121,3 +124,63 @@ def test_publish_is_refused_until_validation_passes(classroom, as_user, tmp_path
 def test_reports_of_any_shape_are_normalised(report, passed, rows):
     summary = normalise_report(report)
     assert summary["passed"] is passed and len(summary["rows"]) == rows
+
+
+def test_uploading_code_needs_the_course_creator_flag(classroom, as_user):
+    """Assignment code runs unconfined in the worker: an instructor by roster alone may not upload it."""
+    instructor = classroom.users["instructor_a"]
+    instructor.can_create_courses = False
+    db.session.commit()
+    client = as_user(instructor)
+    page = client.get("/staff/courses/course-a/assignments/new").get_data(as_text=True)
+    assert "Only instructors who may create courses can upload assignment code" in page
+    assert 'id="upload-assignment"' not in page and 'id="add-builtin"' in page
+    response = client.post_action("/staff/courses/course-a/assignments/new",
+                                  {"file": (io.BytesIO(make_zip(GOOD)), "x.zip")}, content_type="multipart/form-data")
+    assert response.status_code == 403
+    assert db.session.query(Assignment).filter_by(course_id=classroom.a.id, slug="leaky-relu").count() == 0
+
+
+def two_versions(classroom, tmp_path) -> tuple[Assignment, str, str]:
+    """relu-basics uploaded twice: (row, the older folder, the newer folder), neither validated yet."""
+    relu = Path(__file__).resolve().parents[2] / "assignments" / "relu-basics"
+    real = {p.relative_to(relu).as_posix(): p.read_bytes() for p in relu.rglob("*.py") if "__pycache__" not in p.parts}
+    real["assignment.toml"] = (relu / "assignment.toml").read_bytes()
+    paths = []
+    for statement in ("Version 1.", "Version 2."):
+        slug, files = read_assignment_zip(make_zip(dict(real, **{"statement.md": statement})), "upload.zip")
+        folder = store_assignment_files(tmp_path, classroom.a, slug, files)
+        row = register_upload(classroom.a, folder, files)
+        paths.append(str(folder))
+    return row, paths[0], paths[1]
+
+
+def test_a_stale_validation_finishing_last_does_not_replace_the_newer_upload(classroom, tmp_path, monkeypatch):
+    monkeypatch.setattr(uploads, "_call_validator", lambda path, progress: {"passed": True, "rows": [{"ok": True}]})
+    row, older, newer = two_versions(classroom, tmp_path)
+    run_validation(row.id, newer)
+    assert run_validation(row.id, older)["state"] == "stale"
+    db.session.expire_all()
+    row = db.session.get(Assignment, row.id)
+    assert (row.statement_md, row.validation["path"], row.validation["state"]) == ("Version 2.", newer, "passed")
+    assert can_publish(row)[0]
+
+
+def test_a_validation_overtaken_while_running_is_not_adopted(classroom, tmp_path, monkeypatch):
+    row, older, newer = two_versions(classroom, tmp_path)
+    row.validation = dict(row.validation, path=older)  # the older upload's validation is the current one...
+    row.statement_md = "as before"
+    db.session.commit()
+
+    def validator(path, progress):
+        uploads._save_validation(row.id, path=newer, state="queued")  # ...until the newer one is uploaded
+        progress(1, 3, "stale progress")
+        return {"passed": True, "rows": [{"ok": True}]}
+
+    monkeypatch.setattr(uploads, "_call_validator", validator)
+    assert run_validation(row.id, older)["state"] == "stale"
+    db.session.expire_all()
+    row = db.session.get(Assignment, row.id)
+    assert row.statement_md == "as before" and "finished_at" not in row.validation, "never adopted"
+    assert row.validation["path"] == newer and row.validation["state"] == "queued"
+    assert "progress" not in row.validation or row.validation["progress"].get("label") != "stale progress"
