@@ -34,9 +34,7 @@ def course(course_slug):
 @bp.route("/courses/<course_slug>/assignments/<slug>", methods=["GET", "POST"])
 @login_required
 def assignment(course_slug, slug):
-    course = course_or_404(course_slug)
-    role = require_enrolled(course)
-    assignment = assignment_or_404(course, slug, published_only=not role.is_staff)
+    course, role, assignment = _enrolled_assignment(course_slug, slug)
     form = SubmitForm()
     status = 200
     if form.validate_on_submit():
@@ -55,6 +53,13 @@ def assignment(course_slug, slug):
                            submissions=my_submissions(assignment, current_user)), status
 
 
+def _enrolled_assignment(course_slug: str, slug: str):
+    """(course, role, assignment) for an enrolled user; students see published assignments only."""
+    course = course_or_404(course_slug)
+    role = require_enrolled(course)
+    return course, role, assignment_or_404(course, slug, published_only=not role.is_staff)
+
+
 def _read_submission_form(form: SubmitForm) -> tuple[str, str]:
     """The (filename, code) of an upload or a paste; raises SubmissionRejected."""
     limit = current_app.config["GRADER"].max_upload_bytes
@@ -70,9 +75,7 @@ def _read_submission_form(form: SubmitForm) -> tuple[str, str]:
 @bp.route("/courses/<course_slug>/assignments/<slug>/starter.py")
 @login_required
 def starter(course_slug, slug):
-    course = course_or_404(course_slug)
-    role = require_enrolled(course)
-    assignment = assignment_or_404(course, slug, published_only=not role.is_staff)
+    course, role, assignment = _enrolled_assignment(course_slug, slug)
     return Response(assignment.starter_code, mimetype="text/x-python",
                     headers={"Content-Disposition": f'attachment; filename="{assignment.slug}.py"'})
 
@@ -80,9 +83,7 @@ def starter(course_slug, slug):
 @bp.route("/courses/<course_slug>/assignments/<slug>/leaderboard")
 @login_required
 def leaderboard(course_slug, slug):
-    course = course_or_404(course_slug)
-    role = require_enrolled(course)
-    assignment = assignment_or_404(course, slug, published_only=not role.is_staff)
+    course, role, assignment = _enrolled_assignment(course_slug, slug)
     return render_template("student/leaderboard.html", course=course, assignment=assignment, staff=role.is_staff,
                            boards=leaderboards(assignment))
 
