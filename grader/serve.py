@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,6 +21,17 @@ def run_gunicorn(host: str, port: int, workers: int = 2) -> None:
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(gunicorn, [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}",
                         "--access-logfile", "-", "--timeout", "60", "grader.wsgi:app"])
+
+
+def _wait_until_listening(host: str, port: int, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                time.sleep(1.0)  # let the worker print its banner too
+                return
+        except OSError:
+            time.sleep(0.2)
 
 
 def serve_all(config: Config, host: str, port: int) -> int:
@@ -41,6 +53,7 @@ def serve_all(config: Config, host: str, port: int) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    _wait_until_listening(host, port, timeout_s=30.0)  # so the banner comes after the parts' own logs
     click.echo(f"\nrelugrade is running at http://{host}:{port}/")
     click.echo("demo logins (password = username): student, ta, instructor\nCtrl-C stops everything.\n")
     try:
