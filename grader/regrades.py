@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from grader.db import db, utcnow
 from grader.models import Assignment, Status, Submission
-from grader.submissions import request_regrade
+from grader.submissions import REQUEUED, request_regrade
 
 log = logging.getLogger(__name__)
 SEND_BATCH = 500
@@ -33,7 +33,7 @@ def regrade_assignment(assignment: Assignment) -> int:
         update(Submission)
         .where(Submission.assignment_id == assignment.id,
                Submission.status.in_((Status.GRADED.value, Status.FAILED.value, Status.RUNNING.value)))
-        .values(status=Status.QUEUED.value, enqueued_at=None, grading_token=None, grading_attempts=0)
+        .values(**REQUEUED)
     ).rowcount
     db.session.commit()
     try:

@@ -93,10 +93,13 @@ def enqueue(submission: Submission) -> bool:
     return True
 
 
+REQUEUED = dict(status=Status.QUEUED.value, enqueued_at=None, grading_token=None, grading_attempts=0)
+"""Column values of a submission put back in the queue for a fresh grading (a regrade)."""
+
+
 def request_regrade(submission: Submission) -> None:
     """Put a submission back in the queue; its earlier results stay as history."""
-    db.session.execute(update(Submission).where(Submission.id == submission.id).values(
-        status=Status.QUEUED.value, enqueued_at=None, grading_token=None, grading_attempts=0))
+    db.session.execute(update(Submission).where(Submission.id == submission.id).values(**REQUEUED))
     db.session.commit()
     db.session.refresh(submission)
     enqueue(submission)

@@ -31,9 +31,8 @@ def assignment_rows(course: Course, user: User, *, include_unpublished: bool) ->
     for assignment in course.assignments:
         if not assignment.published and not include_unpublished:
             continue
-        mine = my_submissions(assignment, user)
-        rows.append(AssignmentRow(assignment, due_for(assignment, user.id), len(mine),
-                                  counting_score(assignment, mine, due_for(assignment, user.id))))
+        mine, due = my_submissions(assignment, user), due_for(assignment, user.id)
+        rows.append(AssignmentRow(assignment, due, len(mine), counting_score(assignment, mine, due)))
     return rows
 
 
