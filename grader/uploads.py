@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import inspect
 import io
 import json
 import logging
@@ -28,6 +27,7 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy import select
 
+from assignments.loader import REQUIRED_FILES
 from grader.db import db, utcnow
 from grader.models import Assignment, Course
 
@@ -37,7 +37,6 @@ MAX_ZIP_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ENTRIES = 200
-REQUIRED_FILES = ("assignment.toml", "statement.md", "starter.py", "solution.py", "checks.py")
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 RESERVED_SLUGS = {"new", "builtin"}
 """Names taken by staff URLs (/assignments/new)."""
@@ -300,22 +299,11 @@ def _adopt_folder(assignment_id: int, folder: Path, source: str, summary: dict) 
 
 
 def _call_validator(path: Path, progress) -> Any:
-    """Call assignments.validate.validate_assignment with whatever options it supports."""
+    """Validate the folder at ``path`` in the sandbox, reporting progress as each file is graded."""
     from assignments.validate import validate_assignment
 
-    parameters = inspect.signature(validate_assignment).parameters
-    kwargs: dict[str, Any] = {}
-    for name in ("progress", "on_progress", "progress_callback"):
-        if name in parameters:
-            kwargs[name] = progress
-            break
-    for name in ("sandbox_kind", "kind", "sandbox"):
-        if name in parameters:
-            kwargs[name] = current_app.config["GRADER"].sandbox
-            break
-    if "jobs" in parameters:
-        kwargs["jobs"] = VALIDATION_JOBS
-    return validate_assignment(path, **kwargs)
+    return validate_assignment(path, progress=progress, sandbox_kind=current_app.config["GRADER"].sandbox,
+                               jobs=VALIDATION_JOBS)
 
 
 def normalise_report(report: Any) -> dict:
